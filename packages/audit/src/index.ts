@@ -1,0 +1,1 @@
+export { AuditError, type AuditErrorCode, type AuditErrorOptions, isAuditError } from './errors.js';

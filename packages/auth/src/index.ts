@@ -1,0 +1,1 @@
+export { AuthError, type AuthErrorCode, type AuthErrorOptions, isAuthError } from './errors.js';

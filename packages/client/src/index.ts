@@ -1,0 +1,1 @@
+export { ApiError, type ApiErrorCode, type ApiErrorOptions, isApiError } from './errors.js';

@@ -1,0 +1,1 @@
+export { isStorageError, StorageError, type StorageErrorCode, type StorageErrorOptions } from './errors.js';

@@ -1,0 +1,1 @@
+export { isTenancyError, TenancyError, type TenancyErrorCode, type TenancyErrorOptions } from './errors.js';
