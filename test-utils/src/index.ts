@@ -102,7 +102,7 @@ export interface TestRedis {
 
 /** A Redis key prefix for this test file; keys under it are removed in afterAll. */
 export function useRedis(): TestRedis {
-  const handle: TestRedis = { url: '', prefix: randomName('pk:test:') + ':' };
+  const handle: TestRedis = { url: '', prefix: `${randomName('pk:test:')}:` };
   beforeAll(() => {
     handle.url = services().redisUrl ?? '';
   });

@@ -66,7 +66,9 @@ describe('useMongoDatabase', () => {
     try {
       const col = client.db(mongo.dbName).collection<{ n: number }>('things');
       await col.insertMany([{ n: 1 }, { n: 2 }, { n: 3 }]);
-      const sum = await col.aggregate([{ $match: { n: { $gte: 2 } } }, { $group: { _id: null, s: { $sum: '$n' } } }]).toArray();
+      const sum = await col
+        .aggregate([{ $match: { n: { $gte: 2 } } }, { $group: { _id: null, s: { $sum: '$n' } } }])
+        .toArray();
       expect(sum[0]?.s).toBe(5);
     } finally {
       await client.close();
