@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, SERVERS, startServer } from './harness.js';
+import { MODES, useModes } from './modes.js';
+
+const modes = useModes();
+
+describe.each(SERVERS)('%s', (name) => {
+  describe.each(MODES)('platform routes (%s)', (mode) => {
+    let server: RunningServer;
+    beforeAll(async () => {
+      if (!modes.available(mode)) return;
+      server = await startServer(name, modes.env(mode));
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it.skipIf(!modes.available(mode))('GET /health answers 200 {status:"ok"} with an x-request-id', async () => {
+      const res = await fetch(`${server.url}/health`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok' });
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it.skipIf(!modes.available(mode))('echoes a well-formed x-request-id and replaces a malformed one', async () => {
+      const good = await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'client-req-12345' } });
+      expect(good.headers.get('x-request-id')).toBe('client-req-12345');
+      const bad = await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'bad id <script>' } });
+      expect(bad.headers.get('x-request-id')).not.toBe('bad id <script>');
+      const line = server.logs.find((l) => l.requestId === 'client-req-12345');
+      expect(line).toMatchObject({ path: '/health', status: 200 });
+    });
+
+    it.skipIf(!modes.available(mode))('GET /ready checks database, storage and cache', async () => {
+      const res = await fetch(`${server.url}/ready`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ checks: { database: 'ok', storage: 'ok', cache: 'ok' } });
+    });
+
+    it.skipIf(!modes.available(mode))('unknown routes are problem+json 404 with security headers', async () => {
+      const res = await fetch(`${server.url}/api/v1/nothing-here`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(await res.json()).toMatchObject({ status: 404, code: 'not_found', title: expect.any(String) });
+    });
+
+    it.skipIf(!modes.available(mode))('a JSON body over 1 MiB is refused with 413 payload_too_large', async () => {
+      const res = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(1024 * 1024 + 10) }),
+      });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ code: 'payload_too_large' });
+    });
+
+    it.skipIf(!modes.available(mode))(
+      'malformed JSON is a 400 validation_failed without parser internals',
+      async () => {
+        const res = await fetch(`${server.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"email": ',
+        });
+        expect(res.status).toBe(400);
+        const body = await res.json();
+        expect(body.code).toBe('validation_failed');
+        expect(JSON.stringify(body)).not.toMatch(/SyntaxError|at .*\.js/);
+      },
+    );
+
+    it.skipIf(!modes.available(mode))('/docs renders with assets served locally (no CDN)', async () => {
+      const res = await fetch(`${server.url}/docs`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
+      expect(sources.length).toBeGreaterThan(0);
+      for (const src of sources) {
+        expect(src.startsWith('/')).toBe(true);
+        const asset = await fetch(`${server.url}${src}`);
+        expect(asset.status, src).toBe(200);
+      }
+    });
+  });
+
+  describe('process', () => {
+    it('refuses a bad configuration with one clear line per bad value', async () => {
+      await expect(startServer(name, { PORT: 'eighty', STORAGE_MAX_FILE_SIZE: '-1' })).rejects.toThrow(
+        /PORT: must be a whole number.*\n.*STORAGE_MAX_FILE_SIZE: must be a whole number/s,
+      );
+    });
+
+    it('exits 0 on SIGTERM and on SIGINT after closing its resources', async () => {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        const server = await startServer(name);
+        expect(await server.stop(signal)).toBe(0);
+        expect(server.logs.some((l) => l.msg === 'stopped')).toBe(true);
+      }
+    });
+  });
+});

@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { Cache } from './cache.js';
+import type { Config } from './config.js';
+import type { Database } from './database.js';
+import type { SigningJwk } from './keys.js';
+import type { Mailer } from './mailer.js';
+
+/** Everything the routes use, built once at start-up by `main.ts` and closed on shutdown. */
+export interface Services {
+  config: Config;
+  log: Logger;
+  database: Database;
+  cache: Cache;
+  mailer: Mailer;
+  signingKeys: SigningJwk[];
+}
+
+declare global {
+  namespace Express {
+    interface Locals {
+      /** The request id echoed in `x-request-id` and in every log line of the request. */
+      requestId: string;
+      /** The request's logger (child of the server's, carrying requestId, then tenantId and userId). */
+      log: Logger;
+      /** Authenticated user id, set by the auth middleware. */
+      userId?: string;
+      /** Tenant of the route, set once membership is checked. */
+      tenantId?: string;
+    }
+  }
+}
