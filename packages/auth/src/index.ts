@@ -1,1 +1,67 @@
-export { AuthError, type AuthErrorCode, type AuthErrorOptions, isAuthError } from './errors.js';
+export {
+  type AccessTokenClaims,
+  type AccessTokenSubject,
+  type AccessTokens,
+  type AccessTokensOptions,
+  createAccessTokens,
+  type SignedAccessToken,
+} from './access-tokens.js';
+export { normalizeEmail } from './email.js';
+export {
+  AuthError,
+  type AuthErrorCode,
+  type AuthErrorOptions,
+  type AuthFieldError,
+  isAuthError,
+} from './errors.js';
+export {
+  createKeySet,
+  exportSigningKey,
+  type GenerateSigningKeyOptions,
+  generateSigningKey,
+  importSigningKey,
+  type Jwks,
+  type KeySet,
+  type KeySetOptions,
+  type SigningAlgorithm,
+  type SigningKey,
+} from './keys.js';
+export { memoryAuthStore } from './memory-store.js';
+export {
+  createPasswordHasher,
+  type PasswordHasher,
+  type PasswordHasherOptions,
+  type PasswordVerification,
+} from './password-hasher.js';
+export {
+  createPasswordPolicy,
+  type PasswordContext,
+  type PasswordPolicy,
+  type PasswordPolicyOptions,
+} from './password-policy.js';
+export {
+  type MemoryRevokedSessionsOptions,
+  memoryRevokedSessions,
+  type RevokedSessions,
+} from './revoked-sessions.js';
+export type {
+  AuthSession,
+  AuthStore,
+  AuthUser,
+  ConsumedOneTimeToken,
+  NewAuthSession,
+  NewAuthUser,
+  NewOneTimeToken,
+  NewRefreshToken,
+  OneTimeTokenKind,
+  RefreshNotRotated,
+  RefreshReused,
+  RefreshRotated,
+  RotateRefreshTokenInput,
+  RotateRefreshTokenResult,
+} from './store.js';
+export {
+  createVerifiedTokenCache,
+  type VerifiedTokenCache,
+  type VerifiedTokenCacheOptions,
+} from './verified-token-cache.js';

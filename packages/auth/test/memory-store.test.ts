@@ -1,0 +1,4 @@
+import { memoryAuthStore } from '@portalkit/auth';
+import { runAuthStoreSuite } from './conformance/store-suite.js';
+
+runAuthStoreSuite('memory', () => memoryAuthStore());
