@@ -1,7 +1,17 @@
 /**
  * Stable machine codes of {@link AuditError}. Switch on them; never on messages.
  */
-export type AuditErrorCode = 'invalid_event' | 'chain_broken' | 'not_found' | 'queue_full' | 'closed';
+export type AuditErrorCode =
+  | 'invalid_event'
+  | 'invalid_query'
+  | 'invalid_cursor'
+  | 'no_context'
+  | 'chain_broken'
+  | 'not_found'
+  | 'queue_full'
+  | 'closed'
+  | 'no_signing_key'
+  | 'store_failed';
 
 /** Options of {@link AuditError}. */
 export interface AuditErrorOptions {

@@ -1,0 +1,181 @@
+import { AuditError } from './errors.js';
+import type { PreparedEvent } from './event.js';
+
+/** A pino-compatible logger (only `warn` and `error` are used). */
+export interface AuditLogger {
+  /** Logs a warning (drops, retries). */
+  warn(details: Record<string, unknown>, message: string): void;
+  /** Logs a failure (a batch could not be written). */
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+/** What to do when the queue is full. */
+export type OverflowPolicy = 'block' | 'reject' | 'drop';
+
+/** Options of the buffered writer (`createAuditLog({ buffer })`). */
+export interface BufferOptions {
+  /** Most events held in memory (queued plus in flight). @default 10000 */
+  maxQueue?: number;
+  /** Events per write. @default 500 */
+  batchSize?: number;
+  /** Longest time an event waits before a partial batch is written, in ms. @default 100 */
+  flushIntervalMs?: number;
+  /**
+   * When the queue is full: `block` makes `record()` wait for room (backpressure), `reject` throws
+   * a `queue_full` error, `drop` discards the new event, counts it in `stats().dropped` and logs a
+   * warning.
+   * @default 'block'
+   */
+  overflow?: OverflowPolicy;
+  /** Longest pause between retries of a failing write, in ms. @default 5000 */
+  maxRetryDelayMs?: number;
+}
+
+/** Counters of the buffered writer. */
+export interface BufferStats {
+  /** Events waiting (queued and in flight). */
+  pending: number;
+  /** Events written since start. */
+  written: number;
+  /** Events dropped by the `drop` overflow policy. */
+  dropped: number;
+  /** Failed write attempts (each retried). */
+  failedWrites: number;
+}
+
+export class BufferedWriter {
+  private queue: PreparedEvent[] = [];
+  private inflight = 0;
+  private waiters: Array<() => void> = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private retryDelay = 0;
+  private closed = false;
+  private readonly stats_: BufferStats = { pending: 0, written: 0, dropped: 0, failedWrites: 0 };
+  private readonly maxQueue: number;
+  private readonly batchSize: number;
+  private readonly flushIntervalMs: number;
+  private readonly overflow: OverflowPolicy;
+  private readonly maxRetryDelayMs: number;
+
+  constructor(
+    private readonly write: (events: PreparedEvent[]) => Promise<unknown>,
+    private readonly logger: AuditLogger,
+    options: BufferOptions = {},
+  ) {
+    this.maxQueue = Math.max(1, options.maxQueue ?? 10_000);
+    this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, this.maxQueue));
+    this.flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.overflow = options.overflow ?? 'block';
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+  }
+
+  stats(): BufferStats {
+    return { ...this.stats_, pending: this.queue.length + this.inflight };
+  }
+
+  private get size(): number {
+    return this.queue.length + this.inflight;
+  }
+
+  /** Resolves when the event is queued (not written). */
+  async enqueue(event: PreparedEvent): Promise<void> {
+    if (this.closed)
+      throw new AuditError('closed', 'the audit log is closed (create a new one, or record before close())');
+    while (this.size >= this.maxQueue) {
+      if (this.overflow === 'reject') {
+        throw new AuditError(
+          'queue_full',
+          `the audit queue is full (${this.maxQueue} events): the store is slower than the writers; retry later or raise buffer.maxQueue`,
+        );
+      }
+      if (this.overflow === 'drop') {
+        this.stats_.dropped++;
+        this.logger.warn(
+          { action: event.action, eventId: event.id, dropped: this.stats_.dropped, maxQueue: this.maxQueue },
+          '[portalkit/audit] queue full: audit event dropped (overflow policy "drop")',
+        );
+        return;
+      }
+      this.schedule(0);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      if (this.closed) throw new AuditError('closed', 'the audit log was closed while this event waited for room');
+    }
+    this.queue.push(event);
+    this.schedule(this.queue.length >= this.batchSize ? 0 : this.flushIntervalMs);
+  }
+
+  private schedule(delay: number): void {
+    if (this.running) return;
+    if (this.timer && delay > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        void this.drain(false).catch(() => undefined);
+      },
+      Math.max(delay, this.retryDelay),
+    );
+    this.timer.unref?.();
+  }
+
+  private release(): void {
+    const waiters = this.waiters.splice(0, Math.max(0, this.maxQueue - this.size));
+    for (const w of waiters) w();
+  }
+
+  /** Writes batches until the queue is empty (or, in the background, until a write fails). */
+  private drain(throwOnError: boolean): Promise<void> {
+    if (this.running) {
+      return this.running.then(() => (this.queue.length > 0 ? this.drain(throwOnError) : undefined));
+    }
+    const run = (async () => {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.batchSize);
+        this.inflight = batch.length;
+        try {
+          await this.write(batch);
+          this.stats_.written += batch.length;
+          this.retryDelay = 0;
+        } catch (error) {
+          this.stats_.failedWrites++;
+          this.queue.unshift(...batch);
+          this.retryDelay = Math.min(this.maxRetryDelayMs, Math.max(50, this.retryDelay * 2));
+          this.logger.error(
+            {
+              events: batch.length,
+              retryInMs: this.retryDelay,
+              err: error instanceof Error ? error.message : String(error),
+            },
+            '[portalkit/audit] writing an audit batch failed; it stays queued and will be retried',
+          );
+          throw error;
+        } finally {
+          this.inflight = 0;
+          this.release();
+        }
+      }
+    })();
+    this.running = run.finally(() => {
+      this.running = null;
+      if (this.queue.length > 0 && !this.closed) this.schedule(this.retryDelay || this.flushIntervalMs);
+    });
+    return throwOnError ? this.running : this.running.catch(() => undefined);
+  }
+
+  /** Writes everything queued now; rejects if a write fails (the events stay queued). */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.size > 0) await this.drain(true);
+  }
+
+  /** Flushes, then refuses new events. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,133 @@
+import { createHash, createHmac } from 'node:crypto';
+import { canonicalJson, type JsonValue } from './canonical-json.js';
+import type { AuditEvent, PersonalEntry } from './event.js';
+
+/** `prevHash` of the first event of every chain: 64 zeros. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * HMAC-SHA256 commitment to a personal value: `hex(HMAC-SHA256(key = salt, canonicalJson(value)))`.
+ * The salt is random per value and is destroyed on erasure, after which the commitment reveals
+ * nothing about the value but still lets the chain verify.
+ *
+ * @example
+ * ```ts
+ * import { commitPersonalValue } from '@portalkit/audit';
+ *
+ * const c = commitPersonalValue('c2FsdA', 'ada@example.com'); // 64 hex chars
+ * ```
+ */
+export function commitPersonalValue(salt: string, value: JsonValue): string {
+  return createHmac('sha256', salt).update(canonicalJson(value)).digest('hex');
+}
+
+/** Copy of `root` with the value at `path` replaced (containers along the path are copied). */
+export function replaceAt(
+  root: JsonValue,
+  path: ReadonlyArray<string | number>,
+  value: JsonValue,
+  depth = 0,
+): JsonValue {
+  if (depth === path.length) return value;
+  const key = path[depth]!;
+  if (Array.isArray(root)) {
+    const copy = root.slice();
+    const i = Number(key);
+    if (Number.isInteger(i) && i >= 0 && i < copy.length) copy[i] = replaceAt(copy[i]!, path, value, depth + 1);
+    return copy;
+  }
+  if (root !== null && typeof root === 'object') {
+    const k = String(key);
+    if (!Object.hasOwn(root, k)) return root;
+    return { ...root, [k]: replaceAt(root[k]!, path, value, depth + 1) };
+  }
+  return root;
+}
+
+/**
+ * The value at `path` inside an event (or any JSON value), `undefined` when absent.
+ *
+ * @example
+ * ```ts
+ * import { valueAt } from '@portalkit/audit';
+ *
+ * valueAt(event, ['actor', 'id']); // 'u1'
+ * ```
+ */
+export function valueAt(root: unknown, path: ReadonlyArray<string | number>): JsonValue | undefined {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[String(key)];
+  }
+  return cur as JsonValue | undefined;
+}
+
+/**
+ * The object that is canonicalized and hashed for an event: every field but `hash`, `subjects` and
+ * the salts; each personal value replaced by `{ "hmac": commitment }`; the list of personal paths
+ * added as `personalPaths` so an entry cannot be dropped unnoticed.
+ *
+ * @example
+ * ```ts
+ * import { canonicalJson, hashedBody } from '@portalkit/audit';
+ *
+ * console.log(canonicalJson(hashedBody(event)));
+ * ```
+ */
+export function hashedBody(event: Omit<AuditEvent, 'hash'>): JsonValue {
+  let body: JsonValue = {
+    id: event.id,
+    tenantId: event.tenantId,
+    seq: event.seq,
+    prevHash: event.prevHash,
+    actor: { type: event.actor.type, id: event.actor.id },
+    action: event.action,
+    resource: { type: event.resource.type, id: event.resource.id },
+    changes: event.changes as unknown as JsonValue,
+    ip: event.ip,
+    userAgent: event.userAgent,
+    requestId: event.requestId,
+    occurredAt: event.occurredAt,
+    personalPaths: event.personal.map((p) => p.path),
+  };
+  if (event.before !== undefined) body.before = event.before;
+  if (event.after !== undefined) body.after = event.after;
+  for (const entry of event.personal) body = replaceAt(body, entry.path, { hmac: entry.commitment });
+  return body;
+}
+
+/**
+ * `hex(sha256(prevHash || canonicalJson(hashedBody(event))))`: the hash of an event, given its
+ * `seq` and `prevHash`.
+ *
+ * @example
+ * ```ts
+ * import { computeEventHash } from '@portalkit/audit';
+ *
+ * const ok = computeEventHash(event) === event.hash;
+ * ```
+ */
+export function computeEventHash(event: Omit<AuditEvent, 'hash'>): string {
+  return createHash('sha256')
+    .update(event.prevHash)
+    .update(canonicalJson(hashedBody(event)))
+    .digest('hex');
+}
+
+/**
+ * True when every personal value still held (not erased) matches its commitment.
+ *
+ * @example
+ * ```ts
+ * import { personalValuesIntact } from '@portalkit/audit';
+ *
+ * if (!personalValuesIntact(event)) console.warn('personal data was edited');
+ * ```
+ */
+export function personalValuesIntact(event: Pick<AuditEvent, 'personal'> & object): boolean {
+  return event.personal.every(
+    (p: PersonalEntry) =>
+      p.salt === null || commitPersonalValue(p.salt, valueAt(event, p.path) ?? null) === p.commitment,
+  );
+}
