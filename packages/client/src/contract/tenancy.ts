@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { emailSchema, idSchema, roleSchema, timestampSchema } from './primitives.js';
+
+const tenantNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  .meta({ description: 'Tenant name, 1..100 characters.', examples: ['Acme Inc.'] });
+
+/**
+ * A tenant slug: 3..63 characters of lowercase letters and digits, single dashes between them
+ * (`^[a-z0-9](-?[a-z0-9])*$`).
+ *
+ * @example
+ * ```ts
+ * import { slugSchema } from '@portalkit/client/contract';
+ *
+ * slugSchema.safeParse('acme-inc').success; // true
+ * slugSchema.safeParse('-acme').success; // false
+ * ```
+ */
+export const slugSchema = z
+  .string()
+  .min(3, 'must be at least 3 characters')
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[a-z0-9](-?[a-z0-9])*$/, 'must be lowercase letters and digits with single dashes between them')
+  .meta({ description: 'URL-safe tenant slug, unique.', examples: ['acme-inc'] });
+
+/**
+ * Free-form tenant settings: a JSON object.
+ *
+ * @example
+ * ```ts
+ * import { tenantSettingsSchema } from '@portalkit/client/contract';
+ *
+ * tenantSettingsSchema.parse({ theme: 'dark' });
+ * ```
+ */
+export const tenantSettingsSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ description: 'Tenant settings (JSON object).', examples: [{ theme: 'dark' }] });
+
+/**
+ * A tenant as answered by the API. `settings` is present when the server stores any.
+ *
+ * @example
+ * ```ts
+ * import { tenantSchema } from '@portalkit/client/contract';
+ *
+ * tenantSchema.parse({ id: 't1', name: 'Acme', slug: 'acme', status: 'active', createdAt: '2026-01-31T12:00:00.000Z' });
+ * ```
+ */
+export const tenantSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  slug: z.string(),
+  status: z.enum(['active', 'suspended']),
+  createdAt: timestampSchema,
+  settings: tenantSettingsSchema.optional(),
+});
+
+/**
+ * A tenant.
+ *
+ * @example
+ * ```ts
+ * import type { Tenant } from '@portalkit/client/contract';
+ *
+ * const label = (t: Tenant) => `${t.name} (${t.slug})`;
+ * ```
+ */
+export type Tenant = z.output<typeof tenantSchema>;
+
+/**
+ * Body of `POST /api/v1/tenants`.
+ *
+ * @example
+ * ```ts
+ * import { createTenantBodySchema } from '@portalkit/client/contract';
+ *
+ * createTenantBodySchema.parse({ name: 'Acme', slug: 'acme' });
+ * ```
+ */
+export const createTenantBodySchema = z.strictObject({ name: tenantNameSchema, slug: slugSchema });
+
+/**
+ * Body of `PATCH /api/v1/tenants/:tenantId`: `name` and/or `settings` (at least one).
+ *
+ * @example
+ * ```ts
+ * import { updateTenantBodySchema } from '@portalkit/client/contract';
+ *
+ * updateTenantBodySchema.parse({ name: 'Acme GmbH' });
+ * ```
+ */
+export const updateTenantBodySchema = z
+  .strictObject({ name: tenantNameSchema.optional(), settings: tenantSettingsSchema.optional() })
+  .refine((body) => body.name !== undefined || body.settings !== undefined, {
+    message: 'give at least one of name, settings',
+  });
+
+/**
+ * Answer `{ tenant }`.
+ *
+ * @example
+ * ```ts
+ * import { tenantResponseSchema } from '@portalkit/client/contract';
+ *
+ * const { tenant } = tenantResponseSchema.parse(await res.json());
+ * ```
+ */
+export const tenantResponseSchema = z.object({ tenant: tenantSchema });
+
+/**
+ * Answer of `GET /api/v1/tenants`: `{ items }`, the tenants the caller belongs to.
+ *
+ * @example
+ * ```ts
+ * import { tenantListSchema } from '@portalkit/client/contract';
+ *
+ * const { items } = tenantListSchema.parse(await res.json());
+ * ```
+ */
+export const tenantListSchema = z.object({ items: z.array(tenantSchema) });
+
+/**
+ * A member of a tenant.
+ *
+ * @example
+ * ```ts
+ * import { memberSchema } from '@portalkit/client/contract';
+ *
+ * memberSchema.parse({ userId: 'u1', email: 'ada@example.com', name: 'Ada', role: 'admin', joinedAt: '2026-01-31T12:00:00.000Z' });
+ * ```
+ */
+export const memberSchema = z.object({
+  userId: idSchema,
+  email: emailSchema,
+  name: z.string(),
+  role: roleSchema,
+  joinedAt: timestampSchema,
+});
+
+/**
+ * A member of a tenant.
+ *
+ * @example
+ * ```ts
+ * import type { Member } from '@portalkit/client/contract';
+ *
+ * const admins = (all: Member[]) => all.filter((m) => m.role === 'admin');
+ * ```
+ */
+export type Member = z.output<typeof memberSchema>;
+
+/**
+ * Body of `PATCH /api/v1/tenants/:tenantId/members/:userId`.
+ *
+ * @example
+ * ```ts
+ * import { updateMemberBodySchema } from '@portalkit/client/contract';
+ *
+ * updateMemberBodySchema.parse({ role: 'editor' });
+ * ```
+ */
+export const updateMemberBodySchema = z.strictObject({ role: roleSchema });
+
+/**
+ * Answer of `PATCH /api/v1/tenants/:tenantId/members/:userId`: `{ member }`.
+ *
+ * @example
+ * ```ts
+ * import { memberResponseSchema } from '@portalkit/client/contract';
+ *
+ * const { member } = memberResponseSchema.parse(await res.json());
+ * ```
+ */
+export const memberResponseSchema = z.object({ member: memberSchema });
+
+/**
+ * A pending invitation.
+ *
+ * @example
+ * ```ts
+ * import { invitationSchema } from '@portalkit/client/contract';
+ *
+ * invitationSchema.parse({ id: 'i1', email: 'bob@example.com', role: 'viewer', expiresAt: '2026-02-07T12:00:00.000Z' });
+ * ```
+ */
+export const invitationSchema = z.object({
+  id: idSchema,
+  email: emailSchema,
+  role: roleSchema,
+  expiresAt: timestampSchema,
+});
+
+/**
+ * A pending invitation.
+ *
+ * @example
+ * ```ts
+ * import type { Invitation } from '@portalkit/client/contract';
+ *
+ * const expired = (i: Invitation) => Date.parse(i.expiresAt) < Date.now();
+ * ```
+ */
+export type Invitation = z.output<typeof invitationSchema>;
+
+/**
+ * Body of `POST /api/v1/tenants/:tenantId/invitations`.
+ *
+ * @example
+ * ```ts
+ * import { createInvitationBodySchema } from '@portalkit/client/contract';
+ *
+ * createInvitationBodySchema.parse({ email: 'bob@example.com', role: 'editor' });
+ * ```
+ */
+export const createInvitationBodySchema = z.strictObject({ email: emailSchema, role: roleSchema });
+
+/**
+ * Answer of `POST /api/v1/tenants/:tenantId/invitations` (201): `{ invitation }`.
+ *
+ * @example
+ * ```ts
+ * import { invitationResponseSchema } from '@portalkit/client/contract';
+ *
+ * const { invitation } = invitationResponseSchema.parse(await res.json());
+ * ```
+ */
+export const invitationResponseSchema = z.object({ invitation: invitationSchema });
+
+/**
+ * Answer of `GET /api/v1/tenants/:tenantId/invitations`: `{ items }` (pending invitations).
+ *
+ * @example
+ * ```ts
+ * import { invitationListSchema } from '@portalkit/client/contract';
+ *
+ * const { items } = invitationListSchema.parse(await res.json());
+ * ```
+ */
+export const invitationListSchema = z.object({ items: z.array(invitationSchema) });
