@@ -7,12 +7,28 @@ export type TenancyErrorCode =
   | 'conflict'
   | 'last_admin'
   | 'invalid_input'
-  | 'tenant_mismatch';
+  | 'tenant_mismatch'
+  | 'tenant_suspended'
+  | 'forbidden'
+  | 'invitation_invalid'
+  | 'email_mismatch'
+  | 'email_not_verified'
+  | 'unsupported_query';
+
+/** One field problem of an `invalid_input` error (for a `validation_failed` answer's `errors`). */
+export interface TenancyFieldError {
+  /** Dotted path of the offending field, e.g. `settings.allowedOrigins.0`. */
+  path: string;
+  /** What is wrong with it. */
+  message: string;
+}
 
 /** Options of {@link TenancyError}. */
 export interface TenancyErrorOptions {
   /** The underlying error (driver, provider or network), kept for logs; never shown to end users. */
   cause?: unknown;
+  /** Field problems, for `invalid_input`. */
+  fields?: TenancyFieldError[];
 }
 
 /**
@@ -37,11 +53,14 @@ export interface TenancyErrorOptions {
 export class TenancyError extends Error {
   /** Stable machine code. */
   readonly code: TenancyErrorCode;
+  /** Field problems (only for `invalid_input`); empty otherwise. */
+  readonly fields: readonly TenancyFieldError[];
 
   constructor(code: TenancyErrorCode, message: string, options: TenancyErrorOptions = {}) {
     super(`[portalkit/tenancy] ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TenancyError';
     this.code = code;
+    this.fields = options.fields ?? [];
   }
 }
 
