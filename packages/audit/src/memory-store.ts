@@ -9,6 +9,8 @@ export interface MemoryAuditStore extends AuditStore<never> {
    * editing the database behind the library's back; `verify()` must notice.
    */
   rows(tenantId: string | null): AuditEvent[];
+  /** The live array of one chain's checkpoints (ascending seq), for the same purpose. */
+  checkpointRows(tenantId: string | null): Checkpoint[];
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -38,9 +40,17 @@ export function memoryAuditStore(): MemoryAuditStore {
     return created;
   };
   const all = () => [...chains.values()].flat();
+  const checkpointsOf = (key: string) => {
+    const list = checkpoints.get(key);
+    if (list) return list;
+    const created: Checkpoint[] = [];
+    checkpoints.set(key, created);
+    return created;
+  };
 
   return {
     rows: (tenantId) => rowsOf(chainKey(tenantId)),
+    checkpointRows: (tenantId) => checkpointsOf(chainKey(tenantId)),
 
     async append(events: readonly PreparedEvent[], _options?: AppendOptions<never>) {
       const stored: AuditEvent[] = [];
@@ -96,11 +106,9 @@ export function memoryAuditStore(): MemoryAuditStore {
     },
 
     async saveCheckpoint(checkpoint) {
-      const key = chainKey(checkpoint.tenantId);
-      const list = checkpoints.get(key) ?? [];
+      const list = checkpointsOf(chainKey(checkpoint.tenantId));
       list.push(clone(checkpoint));
       list.sort((a, b) => a.seq - b.seq);
-      checkpoints.set(key, list);
     },
 
     async checkpoints(tenantId) {
@@ -147,6 +155,7 @@ export function memoryAuditStore(): MemoryAuditStore {
           const updated: AuditEvent = {
             ...cur,
             actor: { ...cur.actor, id: next.actor.id },
+            resource: { ...cur.resource, id: next.resource.id },
             ip: next.ip,
             userAgent: next.userAgent,
             changes: clone(next.changes),

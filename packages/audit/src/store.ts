@@ -98,7 +98,7 @@ export interface AuditStore<Tx = never> {
   /** Events whose `subjects` contain `subjectId`, across tenants, ascending id, after `afterId`. */
   bySubject(subjectId: string, options: { afterId?: string; limit: number }): Promise<AuditEvent[]>;
   /**
-   * Overwrites the personal parts (`actor.id`, `ip`, `userAgent`, `before`, `after`, `changes`,
+   * Overwrites the personal parts (`actor.id`, `resource.id`, `ip`, `userAgent`, `before`, `after`, `changes`,
    * `subjects`, `personal`) of stored events, matched by id. Used by erasure; never touches `hash`.
    */
   rewritePersonal(events: readonly AuditEvent[]): Promise<void>;

@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 describe('canonicalJson (RFC 8785)', () => {
   it('serializes numbers in the ECMAScript shortest form (RFC 8785 section 3.2.2.3 samples)', () => {
     const numbers = [
-      333333333.33333329, 1e30, 4.5, 2e-3, 0.000000000000000000000000001, -0, 1e21, 1e-7, 123456789012345680000,
+      Number.parseFloat('333333333.33333329'),
+      1e30,
+      4.5,
+      2e-3,
+      0.000000000000000000000000001,
+      -0,
+      1e21,
+      1e-7,
+      123456789012345680000,
     ];
     expect(canonicalJson({ numbers })).toBe(
       '{"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27,0,1e+21,1e-7,123456789012345680000]}',

@@ -132,7 +132,7 @@ describe('record: content', () => {
     expect(first).toMatchObject({ seq: 1, prevHash: GENESIS_HASH });
     expect(second).toMatchObject({ seq: 2, prevHash: first?.hash });
     expect(computeEventHash(second!)).toBe(second?.hash);
-    expect(first?.id < second!.id).toBe(true);
+    expect(first!.id < second!.id).toBe(true);
   });
 
   it('audits bulk changes as one event per resource in one write', async () => {
