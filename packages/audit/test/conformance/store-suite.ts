@@ -363,7 +363,7 @@ export function runAuditStoreSuite(name: string, factory: () => Promise<StoreUnd
       expect(byVictim).toMatchObject({ actor: { type: 'user', id: pseudonym }, ip: '[ERASED]', userAgent: '[ERASED]' });
       const [, joined] = await sut(audit, t2);
       expect(joined).toMatchObject({ resource: { id: pseudonym }, actor: { id: 'admin' }, ip: '192.0.2.1' });
-      expect((joined?.after as Record<string, unknown>).role).toBe('member');
+      expect((joined!.after as Record<string, unknown>).role).toBe('member');
       expect(joined?.personal.filter((p) => p.subject === pseudonym).every((p) => p.salt === null)).toBe(true);
       const left = [];
       for await (const ev of audit.exportSubject(victim)) left.push(ev);
