@@ -9,7 +9,12 @@ export type StorageErrorCode =
   | 'checksum_mismatch'
   | 'provider_unavailable'
   | 'access_denied'
-  | 'invalid_config';
+  | 'invalid_config'
+  | 'invalid_input'
+  | 'conflict'
+  | 'signature_invalid'
+  | 'url_expired'
+  | 'range_not_satisfiable';
 
 /** Options of {@link StorageError}. */
 export interface StorageErrorOptions {
