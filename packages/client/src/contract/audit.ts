@@ -69,21 +69,41 @@ export type AuditAction = z.output<typeof auditActionSchema>;
  * ```
  */
 export const auditEventSchema = z.object({
+  /** Event id. */
   id: idSchema,
+  /** The tenant it concerns; null for the platform trail. */
   tenantId: idSchema.nullable(),
+  /** Who did it. */
   actor: z.object({
+    /** `user`, `system` or `anonymous`. */
     type: z.enum(['user', 'system', 'anonymous']),
+    /** The actor's id (user id), or null. */
     id: z.string().nullable(),
   }),
+  /** What happened. */
   action: auditActionSchema,
-  resource: z.object({ type: z.string(), id: z.string().nullable() }),
+  /** What it happened to. */
+  resource: z.object({
+    /** Resource type (`user`, `tenant`, `member`, `file`, ...). */
+    type: z.string(),
+    /** Resource id, or null. */
+    id: z.string().nullable(),
+  }),
+  /** State before the change (never secrets). */
   before: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** State after the change (never secrets). */
   after: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** Client IP. */
   ip: z.string().nullable(),
+  /** Client user agent. */
   userAgent: z.string().nullable(),
+  /** x-request-id of the request that caused it. */
   requestId: z.string().nullable(),
+  /** When it happened. */
   occurredAt: timestampSchema,
+  /** Hash of this event chained to prevHash (hex). */
   hash: z.string().meta({ description: 'Hash of this event chained to prevHash (hex).' }),
+  /** Hash of the previous event; null for the first one. */
   prevHash: z.string().nullable(),
 });
 
@@ -110,11 +130,17 @@ export type AuditEvent = z.output<typeof auditEventSchema>;
  * ```
  */
 export const auditFilterSchema = z.object({
+  /** Only events of this actor. */
   actorId: z.string().min(1).max(128).optional(),
+  /** Only events with this action. */
   action: auditActionSchema.optional(),
+  /** Only events on this resource type. */
   resourceType: z.string().min(1).max(64).optional(),
+  /** Only events on this resource id. */
   resourceId: z.string().min(1).max(128).optional(),
+  /** Inclusive lower bound of occurredAt. */
   from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Inclusive lower bound of occurredAt.' }),
+  /** Exclusive upper bound of occurredAt. */
   to: z.iso.datetime({ offset: true }).optional().meta({ description: 'Exclusive upper bound of occurredAt.' }),
 });
 
@@ -129,7 +155,9 @@ export const auditFilterSchema = z.object({
  * ```
  */
 export const listAuditEventsQuerySchema = auditFilterSchema.extend({
+  /** Page size, 1..100, default 20. */
   limit: limitSchema,
+  /** Cursor from the previous page. */
   cursor: cursorSchema.optional(),
 });
 
@@ -145,6 +173,7 @@ export const listAuditEventsQuerySchema = auditFilterSchema.extend({
  * ```
  */
 export const exportAuditEventsQuerySchema = auditFilterSchema.extend({
+  /** `ndjson` (default) or `csv`. */
   format: z.enum(['csv', 'ndjson']).default('ndjson'),
 });
 
@@ -160,8 +189,12 @@ export const exportAuditEventsQuerySchema = auditFilterSchema.extend({
  * ```
  */
 export const auditVerifyResponseSchema = z.object({
+  /** True when every event's hash verifies. */
   valid: z.boolean(),
+  /** Number of events checked. */
   count: z.number().int().nonnegative(),
+  /** Hash of the newest event; null for an empty trail. */
   headHash: z.string().nullable().meta({ description: 'Hash of the newest event; null for an empty trail.' }),
+  /** Id of the first event that does not verify (when valid is false). */
   firstBadEventId: z.string().nullable().optional(),
 });

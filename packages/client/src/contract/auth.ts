@@ -34,10 +34,15 @@ const refreshTokenSchema = z
  * ```
  */
 export const userSchema = z.object({
+  /** User id. */
   id: idSchema,
+  /** E-mail address. */
   email: emailSchema,
+  /** Display name. */
   name: z.string(),
+  /** True once the e-mail address was verified. */
   emailVerified: z.boolean(),
+  /** When the account was created. */
   createdAt: timestampSchema,
 });
 
@@ -64,8 +69,11 @@ export type User = z.output<typeof userSchema>;
  * ```
  */
 export const membershipSchema = z.object({
+  /** The tenant. */
   tenantId: idSchema,
+  /** The tenant's name. */
   tenantName: z.string(),
+  /** The user's role there. */
   role: roleSchema,
 });
 
@@ -91,7 +99,14 @@ export type Membership = z.output<typeof membershipSchema>;
  * registerBodySchema.parse({ email: 'ada@example.com', password: 'correct horse battery', name: 'Ada' });
  * ```
  */
-export const registerBodySchema = z.strictObject({ email: emailSchema, password: newPasswordSchema, name: nameSchema });
+export const registerBodySchema = z.strictObject({
+  /** E-mail address (unique, case-insensitively). */
+  email: emailSchema,
+  /** Password (8..256 characters; servers may require more). */
+  password: newPasswordSchema,
+  /** Display name. */
+  name: nameSchema,
+});
 
 /**
  * Body of `POST /api/v1/auth/verify-email` (and of the reset/accept token routes).
@@ -103,7 +118,10 @@ export const registerBodySchema = z.strictObject({ email: emailSchema, password:
  * tokenBodySchema.parse({ token: 'abc' });
  * ```
  */
-export const tokenBodySchema = z.strictObject({ token: emailTokenSchema });
+export const tokenBodySchema = z.strictObject({
+  /** The token from the e-mail link. */
+  token: emailTokenSchema,
+});
 
 /**
  * Body of `POST /api/v1/auth/resend-verification` and `POST /api/v1/auth/forgot-password`.
@@ -115,7 +133,10 @@ export const tokenBodySchema = z.strictObject({ token: emailTokenSchema });
  * emailBodySchema.parse({ email: 'ada@example.com' });
  * ```
  */
-export const emailBodySchema = z.strictObject({ email: emailSchema });
+export const emailBodySchema = z.strictObject({
+  /** E-mail address of the account. */
+  email: emailSchema,
+});
 
 /**
  * Body of `POST /api/v1/auth/login`.
@@ -128,8 +149,11 @@ export const emailBodySchema = z.strictObject({ email: emailSchema });
  * ```
  */
 export const loginBodySchema = z.strictObject({
+  /** E-mail address. */
   email: emailSchema,
+  /** Password. */
   password: loginPasswordSchema,
+  /** Tenant to make active (membership required); default: the only membership, if exactly one. */
   tenantId: idSchema.optional(),
 });
 
@@ -144,7 +168,12 @@ export const loginBodySchema = z.strictObject({
  * refreshBodySchema.parse({ refreshToken: 'r'.repeat(43) });
  * ```
  */
-export const refreshBodySchema = z.strictObject({ refreshToken: refreshTokenSchema, tenantId: idSchema.optional() });
+export const refreshBodySchema = z.strictObject({
+  /** The current refresh token (dead afterwards). */
+  refreshToken: refreshTokenSchema,
+  /** Tenant to switch to (membership required). */
+  tenantId: idSchema.optional(),
+});
 
 /**
  * Body of `POST /api/v1/auth/logout`.
@@ -156,7 +185,10 @@ export const refreshBodySchema = z.strictObject({ refreshToken: refreshTokenSche
  * logoutBodySchema.parse({ refreshToken: 'r'.repeat(43) });
  * ```
  */
-export const logoutBodySchema = z.strictObject({ refreshToken: refreshTokenSchema });
+export const logoutBodySchema = z.strictObject({
+  /** The session's current refresh token. */
+  refreshToken: refreshTokenSchema,
+});
 
 /**
  * Body of `POST /api/v1/auth/reset-password`.
@@ -168,7 +200,12 @@ export const logoutBodySchema = z.strictObject({ refreshToken: refreshTokenSchem
  * resetPasswordBodySchema.parse({ token: 'abc', password: 'a new long password' });
  * ```
  */
-export const resetPasswordBodySchema = z.strictObject({ token: emailTokenSchema, password: newPasswordSchema });
+export const resetPasswordBodySchema = z.strictObject({
+  /** The token from the reset e-mail. */
+  token: emailTokenSchema,
+  /** The new password. */
+  password: newPasswordSchema,
+});
 
 /**
  * Body of `POST /api/v1/auth/change-password`.
@@ -181,7 +218,9 @@ export const resetPasswordBodySchema = z.strictObject({ token: emailTokenSchema,
  * ```
  */
 export const changePasswordBodySchema = z.strictObject({
+  /** The current password. */
   currentPassword: loginPasswordSchema,
+  /** The new password. */
   newPassword: newPasswordSchema,
 });
 
@@ -195,7 +234,10 @@ export const changePasswordBodySchema = z.strictObject({
  * verificationSentSchema.parse({ status: 'verification_sent' });
  * ```
  */
-export const verificationSentSchema = z.object({ status: z.literal('verification_sent') });
+export const verificationSentSchema = z.object({
+  /** Always `verification_sent`. */
+  status: z.literal('verification_sent'),
+});
 
 /**
  * Answer of `POST /api/v1/auth/forgot-password` (202, whether or not the account exists).
@@ -207,7 +249,10 @@ export const verificationSentSchema = z.object({ status: z.literal('verification
  * resetSentSchema.parse({ status: 'reset_sent' });
  * ```
  */
-export const resetSentSchema = z.object({ status: z.literal('reset_sent') });
+export const resetSentSchema = z.object({
+  /** Always `reset_sent`. */
+  status: z.literal('reset_sent'),
+});
 
 /**
  * Answer of `POST /api/v1/auth/verify-email`: `{ user }`.
@@ -219,7 +264,10 @@ export const resetSentSchema = z.object({ status: z.literal('reset_sent') });
  * const { user } = userResponseSchema.parse(await res.json());
  * ```
  */
-export const userResponseSchema = z.object({ user: userSchema });
+export const userResponseSchema = z.object({
+  /** The user. */
+  user: userSchema,
+});
 
 /**
  * Answer of `POST /api/v1/auth/login` and `POST /api/v1/auth/refresh`: a new token pair
@@ -233,14 +281,19 @@ export const userResponseSchema = z.object({ user: userSchema });
  * ```
  */
 export const tokenResponseSchema = z.object({
+  /** JWT access token. */
   accessToken: z.string().min(1).meta({ description: 'JWT access token (send as Authorization: Bearer).' }),
+  /** New refresh token (single use). */
   refreshToken: refreshTokenSchema,
+  /** Always `Bearer`. */
   tokenType: z.literal('Bearer'),
+  /** Access token lifetime in seconds. */
   expiresIn: z
     .number()
     .int()
     .positive()
     .meta({ description: 'Access token lifetime in seconds.', examples: [900] }),
+  /** The signed-in user. */
   user: userSchema,
 });
 
@@ -266,7 +319,12 @@ export type TokenResponse = z.output<typeof tokenResponseSchema>;
  * const { user, memberships } = meResponseSchema.parse(await res.json());
  * ```
  */
-export const meResponseSchema = z.object({ user: userSchema, memberships: z.array(membershipSchema) });
+export const meResponseSchema = z.object({
+  /** The caller. */
+  user: userSchema,
+  /** Every tenant the caller belongs to. */
+  memberships: z.array(membershipSchema),
+});
 
 /**
  * One session of the caller (a refresh-token family); `current` marks the session of the request.
@@ -279,11 +337,17 @@ export const meResponseSchema = z.object({ user: userSchema, memberships: z.arra
  * ```
  */
 export const sessionSchema = z.object({
+  /** Session id. */
   id: idSchema,
+  /** When the session started (sign-in). */
   createdAt: timestampSchema,
+  /** When its refresh token was last used; null if never. */
   lastUsedAt: timestampSchema.nullable(),
+  /** User agent at sign-in. */
   userAgent: z.string().nullable(),
+  /** Client IP at sign-in. */
   ip: z.string().nullable(),
+  /** True for the session of the request. */
   current: z.boolean(),
 });
 
@@ -309,7 +373,10 @@ export type Session = z.output<typeof sessionSchema>;
  * const { items } = sessionListSchema.parse(await res.json());
  * ```
  */
-export const sessionListSchema = z.object({ items: z.array(sessionSchema) });
+export const sessionListSchema = z.object({
+  /** The live sessions. */
+  items: z.array(sessionSchema),
+});
 
 /**
  * Answer of `GET /.well-known/jwks.json`: the public keys (JWK) access tokens are signed with.
@@ -322,14 +389,22 @@ export const sessionListSchema = z.object({ items: z.array(sessionSchema) });
  * ```
  */
 export const jwksSchema = z.object({
+  /** The public keys. */
   keys: z.array(
     z.looseObject({
+      /** Key type (`OKP`, `EC`). */
       kty: z.string(),
+      /** Key id, matched against the JWT header `kid`. */
       kid: z.string(),
+      /** Algorithm (`EdDSA`, `ES256`). */
       alg: z.string().optional(),
+      /** Public key use (`sig`). */
       use: z.string().optional(),
+      /** Curve (`Ed25519`, `P-256`). */
       crv: z.string().optional(),
+      /** Public key x coordinate (base64url). */
       x: z.string().optional(),
+      /** Public key y coordinate (EC keys, base64url). */
       y: z.string().optional(),
     }),
   ),

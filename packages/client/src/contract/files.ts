@@ -50,19 +50,29 @@ const tagSchema = z
  * ```
  */
 export const fileSchema = z.object({
+  /** File id. */
   id: idSchema,
+  /** Original file name. */
   name: z.string(),
+  /** Size in bytes. */
   size: z.number().int().nonnegative().meta({ description: 'Size in bytes.' }),
+  /** MIME type (as detected from the bytes). */
   contentType: z.string(),
+  /** SHA-256 of the bytes, lowercase hex; null while pending. */
   checksum: z
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .nullable()
     .meta({ description: 'SHA-256 of the bytes, lowercase hex.' }),
+  /** Category, or null. */
   category: z.string().nullable(),
+  /** Tags. */
   tags: z.array(z.string()),
+  /** `pending` until a direct upload is completed, then `ready`. */
   status: z.enum(['pending', 'ready']),
+  /** When the file was created. */
   createdAt: timestampSchema,
+  /** User id of the uploader (null for system uploads). */
   createdBy: idSchema.nullable().meta({ description: 'User id of the uploader.' }),
 });
 
@@ -91,7 +101,9 @@ export type FileRecord = z.output<typeof fileSchema>;
  * ```
  */
 export const uploadFieldsSchema = z.strictObject({
+  /** Category of the file. */
   category: categorySchema.optional(),
+  /** Tags: comma-separated, repeated fields, or an array. */
   tags: z
     .union([z.string(), z.array(z.string())])
     .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter(Boolean))
@@ -115,8 +127,11 @@ export const uploadFieldsSchema = z.strictObject({
  * ```
  */
 export const createUploadBodySchema = z.strictObject({
+  /** File name. */
   name: fileNameSchema,
+  /** Exact size in bytes. */
   size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ description: 'Exact size in bytes.' }),
+  /** Declared MIME type (the server checks the bytes on completion). */
   contentType: contentTypeSchema,
 });
 
@@ -132,12 +147,18 @@ export const createUploadBodySchema = z.strictObject({
  * ```
  */
 export const createUploadResponseSchema = z.object({
+  /** Id of the pending file; pass it to completeUpload. */
   fileId: idSchema,
+  /** How to send the bytes. */
   upload: z.object({
+    /** Always `PUT`. */
     method: z.literal('PUT'),
+    /** Signed URL. */
     url: z.url().meta({ description: 'Signed URL to send the bytes to.' }),
+    /** Headers the PUT must carry (e.g. content-type). */
     headers: z.record(z.string(), z.string()).meta({ description: 'Headers the PUT must carry.' }),
   }),
+  /** When the signed URL stops working. */
   expiresAt: timestampSchema,
 });
 
@@ -163,7 +184,10 @@ export type CreateUploadResponse = z.output<typeof createUploadResponseSchema>;
  * const { file } = fileResponseSchema.parse(await res.json());
  * ```
  */
-export const fileResponseSchema = z.object({ file: fileSchema });
+export const fileResponseSchema = z.object({
+  /** The file. */
+  file: fileSchema,
+});
 
 /**
  * Query of `GET /api/v1/tenants/:tenantId/files`: pagination plus `category`, `tag` and `q`
@@ -177,7 +201,10 @@ export const fileResponseSchema = z.object({ file: fileSchema });
  * ```
  */
 export const listFilesQuerySchema = pageQuerySchema.extend({
+  /** Only files of this category. */
   category: categorySchema.optional(),
+  /** Only files with this tag. */
   tag: tagSchema.optional(),
+  /** Name contains (case-insensitive). */
   q: z.string().min(1).max(255).optional().meta({ description: 'Name contains (case-insensitive).' }),
 });

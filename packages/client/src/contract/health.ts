@@ -10,7 +10,10 @@ import { z } from 'zod';
  * healthResponseSchema.parse({ status: 'ok' });
  * ```
  */
-export const healthResponseSchema = z.object({ status: z.literal('ok') });
+export const healthResponseSchema = z.object({
+  /** Always `ok`. */
+  status: z.literal('ok'),
+});
 
 /**
  * Answer of `GET /ready`, with 200 (`status: "ok"`) or 503 (`status: "unavailable"`): each
@@ -24,6 +27,8 @@ export const healthResponseSchema = z.object({ status: z.literal('ok') });
  * ```
  */
 export const readyResponseSchema = z.object({
+  /** `ok` (200) or `unavailable` (503). */
   status: z.enum(['ok', 'unavailable']),
+  /** Result per dependency. */
   checks: z.record(z.string(), z.enum(['ok', 'failed'])),
 });

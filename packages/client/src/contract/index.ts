@@ -45,7 +45,7 @@ export {
   uploadFieldsSchema,
 } from './files.js';
 export { healthResponseSchema, readyResponseSchema } from './health.js';
-export { type BuildOpenApiOptions, buildOpenApi, type OpenApiDocument } from './openapi.js';
+export { type BuildOpenApiOptions, buildOpenApi, type OpenApiDocument, type OpenApiServer } from './openapi.js';
 export {
   cursorSchema,
   emailSchema,
@@ -77,15 +77,27 @@ export {
   problemType,
 } from './problem.js';
 export {
+  auditEventPageSchema,
   type BodyType,
+  filePageSchema,
+  fileParamsSchema,
   type HttpMethod,
+  invitationParamsSchema,
+  memberPageSchema,
+  memberParamsSchema,
+  membershipResponseSchema,
+  openApiJsonSchema,
   type ResponseType,
+  type Route,
   type RouteAuth,
   type RouteDefinition,
   type RouteName,
   type Routes,
+  type RouteTable,
   routeList,
   routes,
+  sessionParamsSchema,
+  tenantParamsSchema,
 } from './routes.js';
 export {
   createInvitationBodySchema,

@@ -9,7 +9,24 @@ export interface BuildOpenApiOptions {
   /** `info.version`. @default '1.0.0' */
   version?: string;
   /** `servers` entries, e.g. `[{ url: 'https://api.example.com' }]`. @default [] (omitted) */
-  servers?: Array<{ url: string; description?: string }>;
+  servers?: OpenApiServer[];
+}
+
+/**
+ * One `servers` entry of the OpenAPI document.
+ *
+ * @example
+ * ```ts
+ * import type { OpenApiServer } from '@portalkit/client/contract';
+ *
+ * const local: OpenApiServer = { url: 'http://127.0.0.1:3000', description: 'local' };
+ * ```
+ */
+export interface OpenApiServer {
+  /** Base URL. */
+  url: string;
+  /** What this server is. */
+  description?: string;
 }
 
 /**
@@ -26,11 +43,23 @@ export interface OpenApiDocument {
   /** Always `'3.1.0'`. */
   openapi: '3.1.0';
   /** Title, version and description. */
-  info: { title: string; version: string; description: string };
+  info: {
+    /** Title. */
+    title: string;
+    /** Version of the document. */
+    version: string;
+    /** What the API is. */
+    description: string;
+  };
   /** Servers, when given. */
-  servers?: Array<{ url: string; description?: string }>;
+  servers?: OpenApiServer[];
   /** One tag per route group. */
-  tags: Array<{ name: string; description: string }>;
+  tags: Array<{
+    /** Tag name (a route group). */
+    name: string;
+    /** What the group covers. */
+    description: string;
+  }>;
   /** Path items keyed by OpenAPI path (`/api/v1/tenants/{tenantId}`). */
   paths: Record<string, Record<string, unknown>>;
   /** Shared schemas (`Problem`) and the bearer security scheme. */

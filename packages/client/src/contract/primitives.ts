@@ -165,7 +165,9 @@ export const cursorSchema = z
  * ```
  */
 export const pageQuerySchema = z.object({
+  /** Page size, 1..100, default 20. */
   limit: limitSchema,
+  /** Cursor from the previous page. */
   cursor: cursorSchema.optional(),
 });
 
@@ -185,7 +187,9 @@ export const pageQuerySchema = z.object({
  */
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({
+    /** The items of this page. */
     items: z.array(item),
+    /** Cursor of the next page; null on the last page. */
     nextCursor: z.string().nullable().meta({ description: 'Cursor of the next page; null on the last page.' }),
   });
 }

@@ -120,7 +120,9 @@ export const problemTitle: Readonly<Record<ProblemCode, string>> = {
  * ```
  */
 export const fieldErrorSchema = z.object({
+  /** Dotted path of the field (`""` for the whole input). */
   path: z.string().meta({ description: 'Dotted path of the field ("" for the whole input).', examples: ['email'] }),
+  /** What is wrong with it. */
   message: z.string().meta({ description: 'What is wrong with it.', examples: ['Invalid email address'] }),
 });
 
@@ -167,13 +169,21 @@ export function problemType(code: ProblemCode): string {
  */
 export const problemSchema = z
   .looseObject({
+    /** URI identifying the problem type. */
     type: z.string().meta({ description: 'URI identifying the problem type.' }),
+    /** Short summary of the problem type. */
     title: z.string().meta({ description: 'Short summary of the problem type.' }),
+    /** HTTP status code. */
     status: z.number().int().min(400).max(599).meta({ description: 'HTTP status code.' }),
+    /** What happened in this occurrence, for humans. */
     detail: z.string().optional().meta({ description: 'What happened in this occurrence, for humans.' }),
+    /** Stable machine code. */
     code: problemCodeSchema,
+    /** Field problems (validation_failed only). */
     errors: z.array(fieldErrorSchema).optional().meta({ description: 'Field problems (validation_failed only).' }),
+    /** URI of this occurrence. */
     instance: z.string().optional().meta({ description: 'URI of this occurrence.' }),
+    /** The x-request-id of the failing request. */
     requestId: z.string().optional().meta({ description: 'The x-request-id of the failing request.' }),
   })
   .meta({

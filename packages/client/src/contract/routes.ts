@@ -146,11 +146,294 @@ export interface RouteDefinition {
   readonly errors: readonly ProblemCode[];
 }
 
-const tenantParams = z.object({ tenantId: idSchema });
-const memberParams = z.object({ tenantId: idSchema, userId: idSchema });
-const invitationParams = z.object({ tenantId: idSchema, invitationId: idSchema });
-const fileParams = z.object({ tenantId: idSchema, fileId: idSchema });
-const sessionParams = z.object({ sessionId: idSchema });
+/**
+ * Path parameters `:tenantId`.
+ *
+ * @example
+ * ```ts
+ * import { tenantParamsSchema } from '@portalkit/client/contract';
+ *
+ * tenantParamsSchema.parse(req.params);
+ * ```
+ */
+export const tenantParamsSchema = z.object({
+  /** The tenant. */
+  tenantId: idSchema,
+});
+
+/**
+ * Path parameters `:tenantId/members/:userId`.
+ *
+ * @example
+ * ```ts
+ * import { memberParamsSchema } from '@portalkit/client/contract';
+ *
+ * memberParamsSchema.parse(req.params);
+ * ```
+ */
+export const memberParamsSchema = z.object({
+  /** The tenant. */
+  tenantId: idSchema,
+  /** The member's user id. */
+  userId: idSchema,
+});
+
+/**
+ * Path parameters `:tenantId/invitations/:invitationId`.
+ *
+ * @example
+ * ```ts
+ * import { invitationParamsSchema } from '@portalkit/client/contract';
+ *
+ * invitationParamsSchema.parse(req.params);
+ * ```
+ */
+export const invitationParamsSchema = z.object({
+  /** The tenant. */
+  tenantId: idSchema,
+  /** The invitation. */
+  invitationId: idSchema,
+});
+
+/**
+ * Path parameters `:tenantId/files/:fileId`.
+ *
+ * @example
+ * ```ts
+ * import { fileParamsSchema } from '@portalkit/client/contract';
+ *
+ * fileParamsSchema.parse(req.params);
+ * ```
+ */
+export const fileParamsSchema = z.object({
+  /** The tenant. */
+  tenantId: idSchema,
+  /** The file. */
+  fileId: idSchema,
+});
+
+/**
+ * Path parameters `sessions/:sessionId`.
+ *
+ * @example
+ * ```ts
+ * import { sessionParamsSchema } from '@portalkit/client/contract';
+ *
+ * sessionParamsSchema.parse(req.params);
+ * ```
+ */
+export const sessionParamsSchema = z.object({
+  /** The session. */
+  sessionId: idSchema,
+});
+
+/**
+ * Answer of `GET /openapi.json`: any JSON object (see {@link buildOpenApi}).
+ *
+ * @example
+ * ```ts
+ * import { openApiJsonSchema } from '@portalkit/client/contract';
+ *
+ * openApiJsonSchema.parse(await res.json());
+ * ```
+ */
+export const openApiJsonSchema = z.record(z.string(), z.unknown());
+
+/**
+ * Answer of `POST /api/v1/invitations/accept`: `{ membership }`.
+ *
+ * @example
+ * ```ts
+ * import { membershipResponseSchema } from '@portalkit/client/contract';
+ *
+ * const { membership } = membershipResponseSchema.parse(await res.json());
+ * ```
+ */
+export const membershipResponseSchema = z.object({
+  /** The new membership. */
+  membership: membershipSchema,
+});
+
+/**
+ * A page of members.
+ *
+ * @example
+ * ```ts
+ * import { memberPageSchema } from '@portalkit/client/contract';
+ *
+ * const { items, nextCursor } = memberPageSchema.parse(await res.json());
+ * ```
+ */
+export const memberPageSchema = pageOf(memberSchema);
+
+/**
+ * A page of files.
+ *
+ * @example
+ * ```ts
+ * import { filePageSchema } from '@portalkit/client/contract';
+ *
+ * const { items, nextCursor } = filePageSchema.parse(await res.json());
+ * ```
+ */
+export const filePageSchema = pageOf(fileSchema);
+
+/**
+ * A page of audit events.
+ *
+ * @example
+ * ```ts
+ * import { auditEventPageSchema } from '@portalkit/client/contract';
+ *
+ * const { items, nextCursor } = auditEventPageSchema.parse(await res.json());
+ * ```
+ */
+export const auditEventPageSchema = pageOf(auditEventSchema);
+
+/**
+ * A {@link RouteDefinition} with the precise schema types of one route, so the client can infer
+ * its inputs and outputs.
+ *
+ * @example
+ * ```ts
+ * import type { Route, tenantParamsSchema, tenantResponseSchema } from '@portalkit/client/contract';
+ *
+ * type GetTenant = Route<typeof tenantParamsSchema, null, null, typeof tenantResponseSchema>;
+ * ```
+ */
+export interface Route<
+  Params extends z.ZodObject | null,
+  Query extends z.ZodObject | null,
+  Body extends z.ZodType | null,
+  Response extends z.ZodType | null,
+> extends RouteDefinition {
+  /** Schema of the path parameters, or `null`. */
+  readonly params: Params;
+  /** Schema of the query string, or `null`. */
+  readonly query: Query;
+  /** Schema of the JSON body or multipart text fields, or `null`. */
+  readonly body: Body;
+  /** Schema of the JSON success answer, or `null`. */
+  readonly response: Response;
+}
+
+/**
+ * The type of {@link routes}: one member per route of the reference API.
+ *
+ * @example
+ * ```ts
+ * import type { RouteTable } from '@portalkit/client/contract';
+ *
+ * type LoginBody = RouteTable['login']['body'];
+ * ```
+ */
+export interface RouteTable {
+  /** `GET /health`. */
+  readonly health: Route<null, null, null, typeof healthResponseSchema>;
+  /** `GET /ready`. */
+  readonly ready: Route<null, null, null, typeof readyResponseSchema>;
+  /** `GET /openapi.json`. */
+  readonly openapi: Route<null, null, null, typeof openApiJsonSchema>;
+  /** `GET /docs`. */
+  readonly docs: Route<null, null, null, null>;
+  /** `GET /.well-known/jwks.json`. */
+  readonly jwks: Route<null, null, null, typeof jwksSchema>;
+  /** `POST /api/v1/auth/register`. */
+  readonly register: Route<null, null, typeof registerBodySchema, typeof verificationSentSchema>;
+  /** `POST /api/v1/auth/verify-email`. */
+  readonly verifyEmail: Route<null, null, typeof tokenBodySchema, typeof userResponseSchema>;
+  /** `POST /api/v1/auth/resend-verification`. */
+  readonly resendVerification: Route<null, null, typeof emailBodySchema, typeof verificationSentSchema>;
+  /** `POST /api/v1/auth/login`. */
+  readonly login: Route<null, null, typeof loginBodySchema, typeof tokenResponseSchema>;
+  /** `POST /api/v1/auth/refresh`. */
+  readonly refresh: Route<null, null, typeof refreshBodySchema, typeof tokenResponseSchema>;
+  /** `POST /api/v1/auth/logout`. */
+  readonly logout: Route<null, null, typeof logoutBodySchema, null>;
+  /** `POST /api/v1/auth/logout-all`. */
+  readonly logoutAll: Route<null, null, null, null>;
+  /** `POST /api/v1/auth/forgot-password`. */
+  readonly forgotPassword: Route<null, null, typeof emailBodySchema, typeof resetSentSchema>;
+  /** `POST /api/v1/auth/reset-password`. */
+  readonly resetPassword: Route<null, null, typeof resetPasswordBodySchema, null>;
+  /** `POST /api/v1/auth/change-password`. */
+  readonly changePassword: Route<null, null, typeof changePasswordBodySchema, null>;
+  /** `GET /api/v1/auth/me`. */
+  readonly me: Route<null, null, null, typeof meResponseSchema>;
+  /** `GET /api/v1/auth/sessions`. */
+  readonly listSessions: Route<null, null, null, typeof sessionListSchema>;
+  /** `DELETE /api/v1/auth/sessions/:sessionId`. */
+  readonly revokeSession: Route<typeof sessionParamsSchema, null, null, null>;
+  /** `POST /api/v1/tenants`. */
+  readonly createTenant: Route<null, null, typeof createTenantBodySchema, typeof tenantResponseSchema>;
+  /** `GET /api/v1/tenants`. */
+  readonly listTenants: Route<null, null, null, typeof tenantListSchema>;
+  /** `GET /api/v1/tenants/:tenantId`. */
+  readonly getTenant: Route<typeof tenantParamsSchema, null, null, typeof tenantResponseSchema>;
+  /** `PATCH /api/v1/tenants/:tenantId`. */
+  readonly updateTenant: Route<
+    typeof tenantParamsSchema,
+    null,
+    typeof updateTenantBodySchema,
+    typeof tenantResponseSchema
+  >;
+  /** `DELETE /api/v1/tenants/:tenantId`. */
+  readonly deleteTenant: Route<typeof tenantParamsSchema, null, null, null>;
+  /** `GET /api/v1/tenants/:tenantId/members`. */
+  readonly listMembers: Route<typeof tenantParamsSchema, typeof pageQuerySchema, null, typeof memberPageSchema>;
+  /** `PATCH /api/v1/tenants/:tenantId/members/:userId`. */
+  readonly updateMember: Route<
+    typeof memberParamsSchema,
+    null,
+    typeof updateMemberBodySchema,
+    typeof memberResponseSchema
+  >;
+  /** `DELETE /api/v1/tenants/:tenantId/members/:userId`. */
+  readonly removeMember: Route<typeof memberParamsSchema, null, null, null>;
+  /** `POST /api/v1/tenants/:tenantId/invitations`. */
+  readonly createInvitation: Route<
+    typeof tenantParamsSchema,
+    null,
+    typeof createInvitationBodySchema,
+    typeof invitationResponseSchema
+  >;
+  /** `GET /api/v1/tenants/:tenantId/invitations`. */
+  readonly listInvitations: Route<typeof tenantParamsSchema, null, null, typeof invitationListSchema>;
+  /** `DELETE /api/v1/tenants/:tenantId/invitations/:invitationId`. */
+  readonly revokeInvitation: Route<typeof invitationParamsSchema, null, null, null>;
+  /** `POST /api/v1/invitations/accept`. */
+  readonly acceptInvitation: Route<null, null, typeof tokenBodySchema, typeof membershipResponseSchema>;
+  /** `POST /api/v1/tenants/:tenantId/files` (multipart). */
+  readonly uploadFile: Route<typeof tenantParamsSchema, null, typeof uploadFieldsSchema, typeof fileResponseSchema>;
+  /** `POST /api/v1/tenants/:tenantId/files/uploads`. */
+  readonly createUpload: Route<
+    typeof tenantParamsSchema,
+    null,
+    typeof createUploadBodySchema,
+    typeof createUploadResponseSchema
+  >;
+  /** `POST /api/v1/tenants/:tenantId/files/:fileId/complete`. */
+  readonly completeUpload: Route<typeof fileParamsSchema, null, null, typeof fileResponseSchema>;
+  /** `GET /api/v1/tenants/:tenantId/files`. */
+  readonly listFiles: Route<typeof tenantParamsSchema, typeof listFilesQuerySchema, null, typeof filePageSchema>;
+  /** `GET /api/v1/tenants/:tenantId/files/:fileId`. */
+  readonly getFile: Route<typeof fileParamsSchema, null, null, typeof fileResponseSchema>;
+  /** `GET /api/v1/tenants/:tenantId/files/:fileId/download`. */
+  readonly downloadFile: Route<typeof fileParamsSchema, null, null, null>;
+  /** `DELETE /api/v1/tenants/:tenantId/files/:fileId`. */
+  readonly deleteFile: Route<typeof fileParamsSchema, null, null, null>;
+  /** `GET /api/v1/tenants/:tenantId/audit-events`. */
+  readonly listAuditEvents: Route<
+    typeof tenantParamsSchema,
+    typeof listAuditEventsQuerySchema,
+    null,
+    typeof auditEventPageSchema
+  >;
+  /** `GET /api/v1/tenants/:tenantId/audit-events/export`. */
+  readonly exportAuditEvents: Route<typeof tenantParamsSchema, typeof exportAuditEventsQuerySchema, null, null>;
+  /** `GET /api/v1/tenants/:tenantId/audit-events/verify`. */
+  readonly verifyAuditChain: Route<typeof tenantParamsSchema, null, null, typeof auditVerifyResponseSchema>;
+}
 
 const base = {
   description: '',
@@ -168,7 +451,7 @@ const base = {
 
 const publicJson = { ...base, bodyType: 'json' } as const;
 const userRoute = { ...base, auth: 'user' } as const;
-const tenantRoute = { ...base, auth: 'user', params: tenantParams } as const;
+const tenantRoute = { ...base, auth: 'user', params: tenantParamsSchema } as const;
 
 /**
  * The route table of the reference API (API.md), keyed by route name. Servers iterate it (see
@@ -182,7 +465,7 @@ const tenantRoute = { ...base, auth: 'user', params: tenantParams } as const;
  * const body = routes.login.body.parse(await request.json()); // throws on unknown fields
  * ```
  */
-export const routes = {
+export const routes: RouteTable = {
   health: {
     ...base,
     name: 'health',
@@ -215,7 +498,7 @@ export const routes = {
     summary: 'OpenAPI document',
     description: 'The OpenAPI 3.1 document of this contract.',
     status: 200,
-    response: z.record(z.string(), z.unknown()),
+    response: openApiJsonSchema,
   },
   docs: {
     ...base,
@@ -397,7 +680,7 @@ export const routes = {
     tag: 'auth',
     summary: 'Revoke a session',
     description: "Answers 204; the session's refresh tokens are dead. Another user's session answers 404.",
-    params: sessionParams,
+    params: sessionParamsSchema,
     status: 204,
     responseType: 'none',
     errors: ['not_found'],
@@ -478,7 +761,7 @@ export const routes = {
     description: 'Paginated with limit and cursor.',
     query: pageQuerySchema,
     status: 200,
-    response: pageOf(memberSchema),
+    response: memberPageSchema,
   },
   updateMember: {
     ...tenantRoute,
@@ -489,7 +772,7 @@ export const routes = {
     tag: 'members',
     summary: "Change a member's role",
     description: 'The last admin cannot be demoted: 409 conflict.',
-    params: memberParams,
+    params: memberParamsSchema,
     body: updateMemberBodySchema,
     bodyType: 'json',
     status: 200,
@@ -507,7 +790,7 @@ export const routes = {
     summary: 'Remove a member',
     description:
       'An admin removes anyone; a member may remove themself. The last admin cannot be removed: 409 conflict.',
-    params: memberParams,
+    params: memberParamsSchema,
     status: 204,
     responseType: 'none',
     errors: ['conflict'],
@@ -548,7 +831,7 @@ export const routes = {
     tag: 'invitations',
     summary: 'Revoke an invitation',
     description: 'Answers 204; the invitation link stops working.',
-    params: invitationParams,
+    params: invitationParamsSchema,
     status: 204,
     responseType: 'none',
   },
@@ -563,7 +846,7 @@ export const routes = {
     body: tokenBodySchema,
     bodyType: 'json',
     status: 200,
-    response: z.object({ membership: membershipSchema }),
+    response: membershipResponseSchema,
     errors: ['forbidden', 'not_found', 'conflict', 'email_not_verified'],
   },
   uploadFile: {
@@ -608,7 +891,7 @@ export const routes = {
     summary: 'Complete a direct upload',
     description:
       'Checks the object exists with the announced size and an allowed type; otherwise answers 400 and removes the object.',
-    params: fileParams,
+    params: fileParamsSchema,
     status: 200,
     response: fileResponseSchema,
     errors: ['unsupported_media_type', 'conflict'],
@@ -624,7 +907,7 @@ export const routes = {
     description: 'Paginated; filters category, tag and q (name contains).',
     query: listFilesQuerySchema,
     status: 200,
-    response: pageOf(fileSchema),
+    response: filePageSchema,
   },
   getFile: {
     ...tenantRoute,
@@ -635,7 +918,7 @@ export const routes = {
     tag: 'files',
     summary: "A file's metadata",
     description: 'Deleted files answer 404.',
-    params: fileParams,
+    params: fileParamsSchema,
     status: 200,
     response: fileResponseSchema,
   },
@@ -649,7 +932,7 @@ export const routes = {
     summary: "A file's bytes",
     description:
       '302 to a short-lived signed URL (S3-compatible providers) or the bytes (local provider), with Content-Disposition: attachment; Range is honoured.',
-    params: fileParams,
+    params: fileParamsSchema,
     status: 200,
     responseType: 'binary',
   },
@@ -662,7 +945,7 @@ export const routes = {
     tag: 'files',
     summary: 'Delete a file',
     description: 'Soft delete: gone from lists and downloads at once; the object is purged after a grace period.',
-    params: fileParams,
+    params: fileParamsSchema,
     status: 204,
     responseType: 'none',
   },
@@ -677,7 +960,7 @@ export const routes = {
     description: 'Newest first, paginated; filters actorId, action, resourceType, resourceId, from, to.',
     query: listAuditEventsQuerySchema,
     status: 200,
-    response: pageOf(auditEventSchema),
+    response: auditEventPageSchema,
   },
   exportAuditEvents: {
     ...tenantRoute,
@@ -704,7 +987,7 @@ export const routes = {
     status: 200,
     response: auditVerifyResponseSchema,
   },
-} as const satisfies Record<string, RouteDefinition>;
+};
 
 /**
  * The routes of the reference API, keyed by name.
@@ -716,7 +999,7 @@ export const routes = {
  * type LoginRoute = Routes['login'];
  * ```
  */
-export type Routes = typeof routes;
+export type Routes = RouteTable;
 
 /**
  * A route name such as `login` or `listFiles`.
@@ -728,7 +1011,7 @@ export type Routes = typeof routes;
  * const name: RouteName = 'listFiles';
  * ```
  */
-export type RouteName = keyof Routes;
+export type RouteName = keyof RouteTable;
 
 /**
  * Every route as an array, in the order of API.md. Mount them in this order: literal segments
@@ -741,4 +1024,4 @@ export type RouteName = keyof Routes;
  * for (const route of routeList) app.on(route.method, route.path, handlerFor(route));
  * ```
  */
-export const routeList: readonly RouteDefinition[] = Object.values(routes);
+export const routeList: readonly RouteDefinition[] = Object.values(routes) as RouteDefinition[];

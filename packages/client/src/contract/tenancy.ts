@@ -52,11 +52,17 @@ export const tenantSettingsSchema = z
  * ```
  */
 export const tenantSchema = z.object({
+  /** Tenant id. */
   id: idSchema,
+  /** Display name. */
   name: z.string(),
+  /** Unique URL-safe slug. */
   slug: z.string(),
+  /** `active`, or `suspended` (its resources answer 403 tenant_suspended). */
   status: z.enum(['active', 'suspended']),
+  /** When the tenant was created. */
   createdAt: timestampSchema,
+  /** Settings, when the server stores any. */
   settings: tenantSettingsSchema.optional(),
 });
 
@@ -82,7 +88,12 @@ export type Tenant = z.output<typeof tenantSchema>;
  * createTenantBodySchema.parse({ name: 'Acme', slug: 'acme' });
  * ```
  */
-export const createTenantBodySchema = z.strictObject({ name: tenantNameSchema, slug: slugSchema });
+export const createTenantBodySchema = z.strictObject({
+  /** Display name. */
+  name: tenantNameSchema,
+  /** Unique slug (409 conflict when taken). */
+  slug: slugSchema,
+});
 
 /**
  * Body of `PATCH /api/v1/tenants/:tenantId`: `name` and/or `settings` (at least one).
@@ -95,7 +106,12 @@ export const createTenantBodySchema = z.strictObject({ name: tenantNameSchema, s
  * ```
  */
 export const updateTenantBodySchema = z
-  .strictObject({ name: tenantNameSchema.optional(), settings: tenantSettingsSchema.optional() })
+  .strictObject({
+    /** New display name. */
+    name: tenantNameSchema.optional(),
+    /** New settings. */
+    settings: tenantSettingsSchema.optional(),
+  })
   .refine((body) => body.name !== undefined || body.settings !== undefined, {
     message: 'give at least one of name, settings',
   });
@@ -110,7 +126,10 @@ export const updateTenantBodySchema = z
  * const { tenant } = tenantResponseSchema.parse(await res.json());
  * ```
  */
-export const tenantResponseSchema = z.object({ tenant: tenantSchema });
+export const tenantResponseSchema = z.object({
+  /** The tenant. */
+  tenant: tenantSchema,
+});
 
 /**
  * Answer of `GET /api/v1/tenants`: `{ items }`, the tenants the caller belongs to.
@@ -122,7 +141,10 @@ export const tenantResponseSchema = z.object({ tenant: tenantSchema });
  * const { items } = tenantListSchema.parse(await res.json());
  * ```
  */
-export const tenantListSchema = z.object({ items: z.array(tenantSchema) });
+export const tenantListSchema = z.object({
+  /** The caller's tenants. */
+  items: z.array(tenantSchema),
+});
 
 /**
  * A member of a tenant.
@@ -135,10 +157,15 @@ export const tenantListSchema = z.object({ items: z.array(tenantSchema) });
  * ```
  */
 export const memberSchema = z.object({
+  /** The member's user id. */
   userId: idSchema,
+  /** The member's e-mail address. */
   email: emailSchema,
+  /** The member's display name. */
   name: z.string(),
+  /** The member's role in the tenant. */
   role: roleSchema,
+  /** When they joined. */
   joinedAt: timestampSchema,
 });
 
@@ -164,7 +191,10 @@ export type Member = z.output<typeof memberSchema>;
  * updateMemberBodySchema.parse({ role: 'editor' });
  * ```
  */
-export const updateMemberBodySchema = z.strictObject({ role: roleSchema });
+export const updateMemberBodySchema = z.strictObject({
+  /** The new role. */
+  role: roleSchema,
+});
 
 /**
  * Answer of `PATCH /api/v1/tenants/:tenantId/members/:userId`: `{ member }`.
@@ -176,7 +206,10 @@ export const updateMemberBodySchema = z.strictObject({ role: roleSchema });
  * const { member } = memberResponseSchema.parse(await res.json());
  * ```
  */
-export const memberResponseSchema = z.object({ member: memberSchema });
+export const memberResponseSchema = z.object({
+  /** The member after the change. */
+  member: memberSchema,
+});
 
 /**
  * A pending invitation.
@@ -189,9 +222,13 @@ export const memberResponseSchema = z.object({ member: memberSchema });
  * ```
  */
 export const invitationSchema = z.object({
+  /** Invitation id. */
   id: idSchema,
+  /** Invited e-mail address. */
   email: emailSchema,
+  /** Role granted on acceptance. */
   role: roleSchema,
+  /** When the invitation stops working (7 days after it was sent). */
   expiresAt: timestampSchema,
 });
 
@@ -217,7 +254,12 @@ export type Invitation = z.output<typeof invitationSchema>;
  * createInvitationBodySchema.parse({ email: 'bob@example.com', role: 'editor' });
  * ```
  */
-export const createInvitationBodySchema = z.strictObject({ email: emailSchema, role: roleSchema });
+export const createInvitationBodySchema = z.strictObject({
+  /** E-mail address to invite. */
+  email: emailSchema,
+  /** Role to grant. */
+  role: roleSchema,
+});
 
 /**
  * Answer of `POST /api/v1/tenants/:tenantId/invitations` (201): `{ invitation }`.
@@ -229,7 +271,10 @@ export const createInvitationBodySchema = z.strictObject({ email: emailSchema, r
  * const { invitation } = invitationResponseSchema.parse(await res.json());
  * ```
  */
-export const invitationResponseSchema = z.object({ invitation: invitationSchema });
+export const invitationResponseSchema = z.object({
+  /** The invitation. */
+  invitation: invitationSchema,
+});
 
 /**
  * Answer of `GET /api/v1/tenants/:tenantId/invitations`: `{ items }` (pending invitations).
@@ -241,4 +286,7 @@ export const invitationResponseSchema = z.object({ invitation: invitationSchema 
  * const { items } = invitationListSchema.parse(await res.json());
  * ```
  */
-export const invitationListSchema = z.object({ items: z.array(invitationSchema) });
+export const invitationListSchema = z.object({
+  /** Pending invitations. */
+  items: z.array(invitationSchema),
+});
