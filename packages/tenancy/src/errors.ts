@@ -13,7 +13,8 @@ export type TenancyErrorCode =
   | 'invitation_invalid'
   | 'email_mismatch'
   | 'email_not_verified'
-  | 'unsupported_query';
+  | 'unsupported_query'
+  | 'internal';
 
 /** One field problem of an `invalid_input` error (for a `validation_failed` answer's `errors`). */
 export interface TenancyFieldError {

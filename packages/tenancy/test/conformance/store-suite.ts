@@ -15,6 +15,7 @@ async function expectCode(promise: Promise<unknown>, code: TenancyErrorCode): Pr
 }
 
 let counter = 0;
+const uid = (p: string) => `${p}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 const slug = (p = 'acme') => `${p}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
 /** The behaviour every TenantStore adapter must show, exercised through the service. */
@@ -58,15 +59,16 @@ export function runTenantStoreSuite(
 
     it('rejects invalid slugs, names and settings without storing anything', async () => {
       const t = tenancy();
+      const u = uid('u');
       for (const bad of ['ab', '-abc', 'abc-', 'a--b', 'ABC', 'a_b', 'x'.repeat(64)]) {
-        await expectCode(t.createTenant({ name: 'x', slug: bad }, { userId: 'u' }), 'invalid_input');
+        await expectCode(t.createTenant({ name: 'x', slug: bad }, { userId: u }), 'invalid_input');
       }
-      await expectCode(t.createTenant({ name: '', slug: slug() }, { userId: 'u' }), 'invalid_input');
+      await expectCode(t.createTenant({ name: '', slug: slug() }, { userId: u }), 'invalid_input');
       await expectCode(
-        t.createTenant({ name: 'x', slug: slug(), settings: { unknown: 1 } }, { userId: 'u' }),
+        t.createTenant({ name: 'x', slug: slug(), settings: { unknown: 1 } }, { userId: u }),
         'invalid_input',
       );
-      expect((await t.listTenantsForUser('u')).items).toEqual([]);
+      expect((await t.listTenantsForUser(u)).items).toEqual([]);
     });
 
     it.skipIf(!unique)('refuses a taken slug with conflict', async () => {
@@ -102,15 +104,16 @@ export function runTenantStoreSuite(
 
     it('lists the tenants of a user with cursor pagination', async () => {
       const t = tenancy();
+      const pager = uid('pager');
       const ids: string[] = [];
       for (let i = 0; i < 5; i++)
-        ids.push((await t.createTenant({ name: `T${i}`, slug: slug('page') }, { userId: 'pager' })).id);
+        ids.push((await t.createTenant({ name: `T${i}`, slug: slug('page') }, { userId: pager })).id);
       await t.createTenant({ name: 'other', slug: slug() }, { userId: 'someone-else' });
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page = await t.listTenantsForUser('pager', { limit: 2, cursor });
+        const page = await t.listTenantsForUser(pager, { limit: 2, cursor });
         expect(page.items.length).toBeLessThanOrEqual(2);
         for (const m of page.items) {
           expect(m.role).toBe('admin');
@@ -121,8 +124,8 @@ export function runTenantStoreSuite(
       } while (cursor);
       expect(pages).toBe(3);
       expect(seen.sort()).toEqual([...ids].sort());
-      await expectCode(t.listTenantsForUser('pager', { cursor: 'garbage!' }), 'invalid_input');
-      await expectCode(t.listTenantsForUser('pager', { limit: 101 }), 'invalid_input');
+      await expectCode(t.listTenantsForUser(pager, { cursor: 'garbage!' }), 'invalid_input');
+      await expectCode(t.listTenantsForUser(pager, { limit: 101 }), 'invalid_input');
     });
 
     it('adds, lists (paginated), re-roles and removes members', async () => {
@@ -279,12 +282,13 @@ export function runTenantStoreSuite(
 
     it('deletes a tenant through the registered hooks, then its members and invitations', async () => {
       const t = tenancy();
-      const tenant = await t.createTenant({ name: 'A', slug: slug() }, { userId: 'admin' });
-      const other = await t.createTenant({ name: 'B', slug: slug() }, { userId: 'admin' });
+      const admin = uid('admin');
+      const tenant = await t.createTenant({ name: 'A', slug: slug() }, { userId: admin });
+      const other = await t.createTenant({ name: 'B', slug: slug() }, { userId: admin });
       const { token } = await t.inviteMember(tenant.id, {
         email: 'ada@example.com',
         role: 'viewer',
-        invitedBy: 'admin',
+        invitedBy: admin,
       });
       const calls: string[] = [];
       t.onTenantDeleted(async (x) => void calls.push(`files:${x.id}`));
@@ -301,8 +305,8 @@ export function runTenantStoreSuite(
       await t.deleteTenant(tenant.id);
       expect(calls).toEqual([`files:${tenant.id}`, `files:${tenant.id}`, 'audit']);
       await expectCode(t.getTenant(tenant.id), 'not_found');
-      expect(await t.getMember(tenant.id, 'admin')).toBeNull();
-      expect((await t.listTenantsForUser('admin')).items.map((m) => m.tenant.id)).toEqual([other.id]);
+      expect(await t.getMember(tenant.id, admin)).toBeNull();
+      expect((await t.listTenantsForUser(admin)).items.map((m) => m.tenant.id)).toEqual([other.id]);
       await expectCode(
         t.acceptInvitation(token, { id: 'ada', email: 'ada@example.com', emailVerified: true }),
         'invitation_invalid',
