@@ -84,6 +84,71 @@ describe.each(SERVERS)('%s', (name) => {
     });
   });
 
+  describe('contract-driven routes (embedded)', () => {
+    let server: RunningServer;
+    beforeAll(async () => {
+      server = await startServer(name);
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('GET /openapi.json serves the OpenAPI 3.1 document of the contract', async () => {
+      const res = await fetch(`${server.url}/openapi.json`);
+      expect(res.status).toBe(200);
+      const doc = await res.json();
+      expect(doc.openapi).toMatch(/^3\.1/);
+      expect(Object.keys(doc.paths)).toContain('/api/v1/tenants/{tenantId}/files');
+    });
+
+    it('GET /.well-known/jwks.json publishes the public signing key with its kid', async () => {
+      const res = await fetch(`${server.url}/.well-known/jwks.json`);
+      expect(res.status).toBe(200);
+      const jwks = await res.json();
+      expect(jwks.keys).toHaveLength(1);
+      expect(jwks.keys[0]).toMatchObject({ kid: expect.any(String), alg: expect.stringMatching(/EdDSA|ES256/) });
+      expect(jwks.keys[0].d).toBeUndefined();
+    });
+
+    it('the signing key survives a restart on the same DATA_DIR', async () => {
+      const before = await (await fetch(`${server.url}/.well-known/jwks.json`)).json();
+      const again = await startServer(name, {}, { dataDir: server.dataDir });
+      const after = await (await fetch(`${again.url}/.well-known/jwks.json`)).json();
+      await again.stop();
+      expect(after.keys[0].kid).toBe(before.keys[0].kid);
+    });
+
+    it('authenticated routes answer 401 unauthorized without a bearer token', async () => {
+      const res = await fetch(`${server.url}/api/v1/auth/me`);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'unauthorized' });
+      const forged = await fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: 'Bearer a.b.c' } });
+      expect(forged.status).toBe(401);
+    });
+
+    it('validates input against the contract before anything else runs (400 with field errors)', async () => {
+      const res = await fetch(`${server.url}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'not-an-email', password: 'x', name: 'A', admin: true }),
+      });
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body.code).toBe('validation_failed');
+      expect(body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['email']));
+    });
+
+    it('a JSON route refuses another content type with 415', async () => {
+      const res = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'email=a@example.com',
+      });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({ code: 'unsupported_media_type' });
+    });
+  });
+
   describe('process', () => {
     it('refuses a bad configuration with one clear line per bad value', async () => {
       await expect(startServer(name, { PORT: 'eighty', STORAGE_MAX_FILE_SIZE: '-1' })).rejects.toThrow(

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { buildOpenApi } from '@portalkit/client/contract';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
+import { authenticate } from './authenticate.js';
 import type { Services } from './context.js';
 import { docsRouter } from './docs.js';
+import { problemFromPackageError } from './package-errors.js';
 import { HttpProblem, notFound, sendProblem } from './problem.js';
+import { apiRouter, type Handlers } from './routes.js';
+
+/** Routes of the table that the app serves itself, outside the validated API router. */
+const SYSTEM_ROUTES = new Set(['health', 'ready', 'openapi', 'docs']);
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -52,7 +59,7 @@ async function check(fn: () => Promise<void>, timeoutMs = 2000): Promise<'ok' | 
 }
 
 /** The Express application: middleware, health, docs and the API routes. */
-export function createApp(services: Services): express.Express {
+export function createApp(services: Services, handlers: Handlers): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', services.config.trustProxy);
@@ -76,28 +83,19 @@ export function createApp(services: Services): express.Express {
       cache: await check(services.cache.ping),
     };
     const failing = Object.entries(checks).filter(([, v]) => v !== 'ok');
-    if (failing.length === 0) {
-      res.json({ status: 'ready', checks });
-      return;
-    }
-    res
-      .status(503)
-      .type('application/problem+json')
-      .send(
-        JSON.stringify({
-          type: 'https://portalkit.dev/problems/service-unavailable',
-          title: 'Service Unavailable',
-          status: 503,
-          detail: `not ready: ${failing.map(([k]) => k).join(', ')} failing`,
-          code: 'service_unavailable',
-          checks,
-        }),
-      );
+    if (failing.length > 0) res.locals.log.warn({ checks }, 'not ready');
+    res.status(failing.length === 0 ? 200 : 503).json({ status: failing.length === 0 ? 'ok' : 'unavailable', checks });
+  });
+  const openapi = JSON.stringify(buildOpenApi({ servers: [{ url: services.config.publicUrl }] }));
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openapi);
   });
   app.use(docsRouter());
 
   // JSON bodies: 1 MiB at most (413 above), parsed only for application/json.
   app.use(express.json({ limit: '1mb', strict: true }));
+  const requireUser = authenticate(services.accessTokens);
+  app.use(apiRouter(handlers, (route) => (route.auth === 'none' ? [] : [requireUser]), SYSTEM_ROUTES));
 
   app.use((_req, _res, next) => next(notFound('route')));
   app.use(errorHandler);
@@ -107,9 +105,9 @@ export function createApp(services: Services): express.Express {
 /** Everything thrown ends here: known problems as they are, parser errors mapped, the rest 500 without details. */
 const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   const log = res.locals.log;
-  let problem: HttpProblem;
-  if (err instanceof HttpProblem) {
-    problem = err;
+  let problem: HttpProblem | null = err instanceof HttpProblem ? err : problemFromPackageError(err);
+  if (problem) {
+    if (problem.status >= 500) log?.warn({ code: problem.code }, problem.detail);
   } else if (err?.type === 'entity.too.large') {
     problem = new HttpProblem(413, 'payload_too_large', 'the JSON body is larger than 1 MiB');
   } else if (err?.type === 'entity.parse.failed') {
@@ -118,11 +116,12 @@ const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     });
   } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
     problem = new HttpProblem(415, 'unsupported_media_type', 'the body must be UTF-8 JSON');
+  } else if (err?.type === 'request.aborted') {
+    problem = new HttpProblem(400, 'validation_failed', 'the request was aborted by the client');
   } else {
     log?.error({ err }, 'unhandled error');
     problem = new HttpProblem(500, 'internal', 'an unexpected error occurred; quote the request id when reporting it');
   }
-  if (problem.status >= 500 && problem.code !== 'internal') log?.warn({ code: problem.code }, problem.detail);
   if (res.headersSent) {
     res.destroy();
     return;

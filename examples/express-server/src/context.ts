@@ -1,8 +1,8 @@
+import type { AccessTokens, KeySet } from '@portalkit/auth';
 import type { Logger } from 'pino';
 import type { Cache } from './cache.js';
 import type { Config } from './config.js';
 import type { Database } from './database.js';
-import type { SigningJwk } from './keys.js';
 import type { Mailer } from './mailer.js';
 
 /** Everything the routes use, built once at start-up by `main.ts` and closed on shutdown. */
@@ -12,7 +12,8 @@ export interface Services {
   database: Database;
   cache: Cache;
   mailer: Mailer;
-  signingKeys: SigningJwk[];
+  keySet: KeySet;
+  accessTokens: AccessTokens;
 }
 
 declare global {

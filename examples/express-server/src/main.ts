@@ -1,11 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
+import { createAccessTokens } from '@portalkit/auth';
 import { createApp } from './app.js';
 import { openCache } from './cache.js';
 import { ConfigError, loadConfig } from './config.js';
 import type { Services } from './context.js';
 import { openDatabase } from './database.js';
-import { loadSigningKeys } from './keys.js';
+import { createHandlers } from './handlers.js';
+import { loadKeySet } from './keys.js';
 import { createLogger } from './logger.js';
 import { createMailer } from './mailer.js';
 
@@ -24,15 +26,17 @@ async function main(): Promise<void> {
   await mkdir(config.dataDir, { recursive: true });
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
   const cache = await openCache(config.redisUrl, log);
+  const keySet = await loadKeySet(config.jwtPrivateKeys, config.dataDir);
   const services: Services = {
     config,
     log,
     database,
     cache,
     mailer: createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom }),
-    signingKeys: await loadSigningKeys(config.jwtPrivateKeys, config.dataDir),
+    keySet,
+    accessTokens: createAccessTokens({ keys: keySet, issuer: config.publicUrl, audience: 'portalkit' }),
   };
-  const app = createApp(services);
+  const app = createApp(services, createHandlers(services));
 
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
