@@ -1,0 +1,2 @@
+export { auditMigrations, migrateAudit } from './migrations.js';
+export { type AnyKysely, type AnyTransaction, kyselyAuditStore } from './store.js';
