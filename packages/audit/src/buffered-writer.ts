@@ -112,7 +112,8 @@ export class BufferedWriter {
     this.timer = setTimeout(
       () => {
         this.timer = null;
-        void this.drain(false).catch(() => undefined);
+        // A full batch is written at once; a partial one only when its time is up.
+        void this.drain(false, this.queue.length < this.batchSize).catch(() => undefined);
       },
       Math.max(delay, this.retryDelay),
     );
@@ -125,12 +126,12 @@ export class BufferedWriter {
   }
 
   /** Writes batches until the queue is empty (or, in the background, until a write fails). */
-  private drain(throwOnError: boolean): Promise<void> {
+  private drain(throwOnError: boolean, force: boolean): Promise<void> {
     if (this.running) {
-      return this.running.then(() => (this.queue.length > 0 ? this.drain(throwOnError) : undefined));
+      return this.running.then(() => (this.queue.length > 0 ? this.drain(throwOnError, force) : undefined));
     }
     const run = (async () => {
-      while (this.queue.length > 0) {
+      while (this.queue.length >= this.batchSize || (force && this.queue.length > 0)) {
         const batch = this.queue.splice(0, this.batchSize);
         this.inflight = batch.length;
         try {
@@ -169,7 +170,7 @@ export class BufferedWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    while (this.size > 0) await this.drain(true);
+    while (this.size > 0) await this.drain(true, true);
   }
 
   /** Flushes, then refuses new events. */

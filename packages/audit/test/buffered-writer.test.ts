@@ -1,0 +1,172 @@
+import {
+  type AuditStore,
+  createAuditLog,
+  memoryAuditStore,
+  type PreparedEvent,
+  runWithAuditContext,
+} from '@portalkit/audit';
+import { describe, expect, it } from 'vitest';
+
+const ctx = { tenantId: 't1', actor: { type: 'user' as const, id: 'u1' } };
+const input = (i: number) => ({ action: 'file.uploaded', resource: { type: 'file', id: `f${i}` } });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A memory store whose appends are recorded and can be held back or made to fail. */
+function instrumented() {
+  const inner = memoryAuditStore();
+  const batches: number[] = [];
+  let gate: Promise<void> | null = null;
+  let open: () => void = () => undefined;
+  let failures = 0;
+  const store: AuditStore = {
+    ...inner,
+    async append(events: readonly PreparedEvent[]) {
+      if (gate) await gate;
+      if (failures > 0) {
+        failures--;
+        throw new Error('connection reset');
+      }
+      batches.push(events.length);
+      return inner.append(events);
+    },
+  };
+  return {
+    store,
+    inner,
+    batches,
+    hold() {
+      gate = new Promise((r) => {
+        open = () => {
+          gate = null;
+          r();
+        };
+      });
+    },
+    release: () => open(),
+    failNext(n: number) {
+      failures = n;
+    },
+  };
+}
+
+function captureLogger() {
+  const warnings: Array<Record<string, unknown>> = [];
+  const errors: Array<Record<string, unknown>> = [];
+  return {
+    warnings,
+    errors,
+    logger: {
+      warn: (d: Record<string, unknown>) => warnings.push(d),
+      error: (d: Record<string, unknown>) => errors.push(d),
+    },
+  };
+}
+
+describe('buffered writer', () => {
+  it('writes full batches at once and the rest on flush()', async () => {
+    const s = instrumented();
+    const audit = createAuditLog({ store: s.store, buffer: { batchSize: 10, flushIntervalMs: 60_000 } });
+    await runWithAuditContext(ctx, async () => {
+      for (let i = 0; i < 25; i++) await audit.record(input(i));
+    });
+    await sleep(20);
+    expect(s.batches).toEqual([10, 10]);
+    await audit.flush();
+    expect(s.batches).toEqual([10, 10, 5]);
+    expect(s.inner.rows('t1').map((e) => e.resource.id)).toEqual(Array.from({ length: 25 }, (_, i) => `f${i}`));
+    expect(audit.stats()).toMatchObject({ pending: 0, written: 25, dropped: 0 });
+  });
+
+  it('writes a partial batch after flushIntervalMs without being asked', async () => {
+    const s = instrumented();
+    const audit = createAuditLog({ store: s.store, buffer: { batchSize: 100, flushIntervalMs: 20 } });
+    await runWithAuditContext(ctx, () => audit.recordMany([input(1), input(2), input(3)]));
+    expect(s.batches).toEqual([]);
+    await sleep(100);
+    expect(s.batches).toEqual([3]);
+  });
+
+  it('applies backpressure when full: record() waits for room instead of growing the queue', async () => {
+    const s = instrumented();
+    const audit = createAuditLog({ store: s.store, buffer: { maxQueue: 5, batchSize: 5, flushIntervalMs: 1 } });
+    s.hold();
+    let resolved = 0;
+    const pending = runWithAuditContext(ctx, () =>
+      Promise.all(Array.from({ length: 12 }, (_, i) => audit.record(input(i)).then(() => resolved++))),
+    );
+    await sleep(50);
+    expect(resolved).toBe(5);
+    expect(audit.stats().pending).toBeLessThanOrEqual(5);
+    s.release();
+    await pending;
+    await audit.flush();
+    expect(resolved).toBe(12);
+    expect(s.inner.rows('t1')).toHaveLength(12);
+    expect(audit.stats().dropped).toBe(0);
+  });
+
+  it('with overflow "reject" throws queue_full, with "drop" counts and logs every dropped event', async () => {
+    const s = instrumented();
+    s.hold();
+    const rejecting = createAuditLog({ store: s.store, buffer: { maxQueue: 2, batchSize: 2, overflow: 'reject' } });
+    await runWithAuditContext(ctx, async () => {
+      await rejecting.record(input(1));
+      await rejecting.record(input(2));
+      await expect(rejecting.record(input(3))).rejects.toMatchObject({ code: 'queue_full' });
+    });
+    const { logger, warnings } = captureLogger();
+    const dropping = createAuditLog({
+      store: s.store,
+      logger,
+      buffer: { maxQueue: 2, batchSize: 2, overflow: 'drop' },
+    });
+    await runWithAuditContext(ctx, async () => {
+      for (let i = 0; i < 5; i++) await dropping.record(input(i));
+    });
+    expect(dropping.stats().dropped).toBe(3);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[2]).toMatchObject({ dropped: 3, action: 'file.uploaded' });
+    s.release();
+    await dropping.flush();
+    await rejecting.flush();
+  });
+
+  it('keeps a failed batch queued, logs it, and retries it without duplicating', async () => {
+    const s = instrumented();
+    const { logger, errors } = captureLogger();
+    const audit = createAuditLog({
+      store: s.store,
+      logger,
+      buffer: { batchSize: 3, flushIntervalMs: 5, maxRetryDelayMs: 20 },
+    });
+    s.failNext(2);
+    await runWithAuditContext(ctx, () => audit.recordMany([input(1), input(2), input(3), input(4)]));
+    for (let i = 0; i < 50 && audit.stats().pending > 0; i++) await sleep(20);
+    await audit.flush();
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(errors[0]).toMatchObject({ err: 'connection reset' });
+    expect(s.inner.rows('t1').map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(audit.stats()).toMatchObject({ written: 4, failedWrites: 2 });
+    expect((await audit.verify({ tenantId: 't1' })).valid).toBe(true);
+  });
+
+  it('flush() rejects while the store fails; close() flushes and then refuses new events', async () => {
+    const s = instrumented();
+    const { logger } = captureLogger();
+    const audit = createAuditLog({ store: s.store, logger, buffer: { flushIntervalMs: 60_000 } });
+    await runWithAuditContext(ctx, () => audit.record(input(1)));
+    s.failNext(1);
+    await expect(audit.flush()).rejects.toThrow('connection reset');
+    expect(audit.stats().pending).toBe(1);
+    await runWithAuditContext(ctx, () => audit.record(input(2)));
+    await audit.close();
+    expect(s.inner.rows('t1')).toHaveLength(2);
+    await expect(runWithAuditContext(ctx, () => audit.record(input(3)))).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('reads its own writes: query() flushes the buffer first', async () => {
+    const audit = createAuditLog({ store: memoryAuditStore(), buffer: { flushIntervalMs: 60_000 } });
+    const id = await runWithAuditContext(ctx, () => audit.record(input(1)));
+    expect((await audit.query({ tenantId: 't1' })).items.map((e) => e.id)).toEqual([id]);
+  });
+});
