@@ -83,6 +83,8 @@ export interface AccessTokens {
   verify(token: string): Promise<AccessTokenClaims>;
   /** The key set (for the JWKS document and rotation). */
   readonly keys: KeySet;
+  /** The revoked-session set verification checks (the auth service adds to it), if any. */
+  readonly revokedSessions: RevokedSessions | undefined;
 }
 
 function invalid(reason: string, cause?: unknown): AuthError {
@@ -143,6 +145,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
   return {
     ttlSeconds,
     keys,
+    revokedSessions,
     async sign(subject) {
       const signer = keys.signingKey;
       const iat = Math.floor(now() / 1000);

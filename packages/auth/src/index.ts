@@ -6,6 +6,23 @@ export {
   createAccessTokens,
   type SignedAccessToken,
 } from './access-tokens.js';
+export {
+  type AccountUser,
+  type AuthDelivery,
+  type AuthRateLimitPolicies,
+  type AuthService,
+  type AuthServiceOptions,
+  type AuthTokens,
+  createAuthService,
+  type Me,
+  type Membership,
+  type MembershipResolver,
+  type RequestContext,
+  type ResetSent,
+  type SessionInfo,
+  type VerificationSent,
+  type VerifiedEmail,
+} from './auth-service.js';
 export { normalizeEmail } from './email.js';
 export {
   AuthError,
@@ -14,6 +31,7 @@ export {
   type AuthFieldError,
   isAuthError,
 } from './errors.js';
+export type { SecurityEvent, SecurityEventType } from './events.js';
 export {
   createKeySet,
   exportSigningKey,
@@ -39,6 +57,31 @@ export {
   type PasswordPolicy,
   type PasswordPolicyOptions,
 } from './password-policy.js';
+export {
+  type AuthLogger,
+  enforceRateLimit,
+  type MemoryRateLimiterOptions,
+  memoryRateLimiter,
+  type RateLimiter,
+  type RateLimitFailMode,
+  type RateLimitPolicy,
+  type RateLimitResult,
+} from './rate-limiter.js';
+export {
+  type AuthorizationDecision,
+  type AuthorizationDenied,
+  type AuthorizationGranted,
+  type AuthorizeOptions,
+  authorize,
+  type BuiltInPermission,
+  can,
+  createRbac,
+  defaultRoles,
+  type Permission,
+  type Rbac,
+  type RbacOptions,
+  type RoleDefinition,
+} from './rbac.js';
 export {
   type MemoryRevokedSessionsOptions,
   memoryRevokedSessions,

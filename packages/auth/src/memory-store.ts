@@ -141,6 +141,11 @@ export function memoryAuthStore(): AuthStore {
       if (oneTime.has(token.hash)) throw new AuthError('conflict', 'one-time token hash already exists');
       oneTime.set(token.hash, { ...token, usedAt: null });
     },
+    async findOneTimeToken(hash, kind, now) {
+      const row = oneTime.get(hash);
+      if (!row || row.kind !== kind || row.usedAt !== null || row.expiresAt <= now) return null;
+      return { userId: row.userId };
+    },
     async consumeOneTimeToken(hash, kind: OneTimeTokenKind, now) {
       const row = oneTime.get(hash);
       if (!row || row.kind !== kind || row.usedAt !== null || row.expiresAt <= now) return null;

@@ -40,7 +40,7 @@ function zxcvbn(): ZxcvbnFactory {
     dictionary: { ...common.dictionary, ...en.dictionary },
     graphs: common.adjacencyGraphs,
     translations: en.translations,
-    useLevenshteinDistance: true,
+    useLevenshteinDistance: false,
   });
   return estimator;
 }

@@ -189,6 +189,8 @@ export interface AuthStore {
 
   /** Stores a single-use token. */
   createOneTimeToken(token: NewOneTimeToken): Promise<void>;
+  /** Reads a live (unspent, unexpired) single-use token of that kind without consuming it, or null. */
+  findOneTimeToken(hash: string, kind: OneTimeTokenKind, now: Date): Promise<ConsumedOneTimeToken | null>;
   /**
    * Atomically consumes a live single-use token of that kind: of N concurrent calls exactly one
    * gets the user id; unknown, spent and expired tokens give null.

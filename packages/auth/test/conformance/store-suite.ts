@@ -307,9 +307,12 @@ export function runAuthStoreSuite(
         return hash;
       };
       const a = await make('email_verification');
+      expect(await store.findOneTimeToken(a, 'email_verification', new Date())).toEqual({ userId: user.id });
+      expect(await store.findOneTimeToken(a, 'password_reset', new Date())).toBeNull();
       expect(await store.consumeOneTimeToken(a, 'password_reset', new Date())).toBeNull();
       expect(await store.consumeOneTimeToken(a, 'email_verification', new Date())).toEqual({ userId: user.id });
       expect(await store.consumeOneTimeToken(a, 'email_verification', new Date())).toBeNull();
+      expect(await store.findOneTimeToken(a, 'email_verification', new Date())).toBeNull();
       const b = await make('password_reset', 1000);
       expect(await store.consumeOneTimeToken(b, 'password_reset', new Date(now.getTime() + 2000))).toBeNull();
       expect(await store.consumeOneTimeToken('unknown', 'password_reset', new Date())).toBeNull();

@@ -1,0 +1,46 @@
+import { kyselyAuthStore, migrateAuth } from '@portalkit/auth/kysely';
+import { needs, useTestDatabase } from '@portalkit/test-utils';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAuthStoreSuite } from './conformance/store-suite.js';
+
+const database = useTestDatabase();
+// biome-ignore lint/suspicious/noExplicitAny: the auth tables live in the user's own database type; they are addressed by name
+let db: Kysely<any>;
+
+describe.skipIf(!needs('postgres', 'kysely AuthStore'))('kysely AuthStore on PostgreSQL', () => {
+  beforeAll(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the auth tables live in the user's own database type; they are addressed by name
+    db = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 20 }) }),
+    });
+    await migrateAuth(db);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  it('migrations are idempotent, concurrent-safe and use the package migration table', async () => {
+    await Promise.all([migrateAuth(db), migrateAuth(db)]);
+    const tables = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(db);
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'auth_one_time_tokens',
+      'auth_refresh_tokens',
+      'auth_sessions',
+      'auth_users',
+      'portalkit_auth_migrations',
+      'portalkit_auth_migrations_lock',
+    ]);
+  });
+
+  it('stores no bearer secret in clear: only hashes of refresh and one-time tokens', async () => {
+    const columns = await sql<{ table_name: string; column_name: string }>`
+      select table_name, column_name from information_schema.columns
+      where table_name in ('auth_refresh_tokens', 'auth_one_time_tokens') order by 1, 2`.execute(db);
+    expect(columns.rows.filter((c) => /token|secret/u.test(c.column_name))).toEqual([]);
+  });
+
+  runAuthStoreSuite('kysely (PostgreSQL)', () => kyselyAuthStore(db));
+});
