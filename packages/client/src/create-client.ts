@@ -1,0 +1,413 @@
+import type {
+  ClientEvents,
+  DirectUploadOptions,
+  Download,
+  DownloadOptions,
+  JsonRouteName,
+  PortalkitClient,
+  RouteInput,
+  RouteOutput,
+  UploadOptions,
+} from './client-types.js';
+import type { TokenResponse } from './contract/auth.js';
+import type { Page } from './contract/primitives.js';
+import { type RouteDefinition, routes } from './contract/routes.js';
+import { ApiError, isApiError } from './errors.js';
+import {
+  countingStream,
+  isReplayable,
+  streamingMultipart,
+  toBlob,
+  toReadableStream,
+  type UploadSource,
+} from './internal/bodies.js';
+import { fileNameFromDisposition } from './internal/download.js';
+import {
+  type CallInput,
+  discard,
+  type FetchLike,
+  jsonBody,
+  type PreparedBody,
+  type RequestOptions,
+  type RetryOptions,
+  readJson,
+  send,
+  type TransportConfig,
+} from './internal/transport.js';
+import { paginate } from './paginate.js';
+import { memoryTokenStorage, type TokenStorage } from './token-storage.js';
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** Base URL of the API, e.g. `https://api.example.com` (paths start with `/api/v1`). */
+  baseUrl: string;
+  /** The `fetch` to use (tests, proxies, custom agents). @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** Where the tokens live. @default memoryTokenStorage() */
+  tokens?: TokenStorage;
+  /** Validate every JSON answer against the contract (`invalid_response` on mismatch). @default true */
+  validateResponses?: boolean;
+  /** Time to wait for an answer, per attempt, in ms (`0` or `Infinity`: no timeout). @default 30000 */
+  timeoutMs?: number;
+  /**
+   * Retry settings, or `false` to never retry. Idempotent calls (GET, PUT, DELETE) are retried on
+   * network errors, timeouts and 408/429/500/502/503/504; every call on 429 and 503.
+   * @default { limit: 2, baseDelayMs: 300, maxDelayMs: 10000, maxRetryAfterMs: 60000 }
+   */
+  retry?: Partial<RetryOptions> | false;
+  /** Headers sent with every call (not to the storage provider during direct uploads). @default {} */
+  headers?: Record<string, string>;
+}
+
+const defaultRetry: RetryOptions = { limit: 2, baseDelayMs: 300, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+
+function tokensOf(answer: TokenResponse) {
+  return {
+    accessToken: answer.accessToken,
+    refreshToken: answer.refreshToken,
+    expiresAt: Date.now() + answer.expiresIn * 1000,
+  };
+}
+
+function toDownload(response: Response): Download {
+  const length = response.headers.get('content-length');
+  const empty = () => new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  return {
+    response,
+    status: response.status,
+    fileName: fileNameFromDisposition(response.headers.get('content-disposition')),
+    contentType: response.headers.get('content-type'),
+    size: length === null ? null : Number(length),
+    stream: () => response.body ?? empty(),
+    blob: () => response.blob(),
+    text: () => response.text(),
+  };
+}
+
+/**
+ * Creates a typed client of the portalkit reference API. Methods follow the API's groups
+ * (`auth`, `tenants`, `members`, `invitations`, `files`, `audit`); inputs and outputs are the
+ * contract's types; answers are validated; failures reject with {@link ApiError}. The client
+ * keeps the tokens in its {@link TokenStorage}, refreshes them once on `401 token_expired` (one
+ * refresh for any number of concurrent calls), and signs out when the refresh token is rejected.
+ *
+ * @param options - Base URL, fetch, token storage, validation, timeout and retry settings.
+ * @returns A {@link PortalkitClient}.
+ *
+ * @example
+ * ```ts
+ * import { createClient, isApiError } from '@portalkit/client';
+ *
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:3000' });
+ * await client.auth.login({ email: 'ada@example.com', password: 'correct horse battery' });
+ * const { memberships } = await client.auth.me();
+ * for await (const file of client.files.iterate(memberships[0]!.tenantId)) console.log(file.name);
+ * ```
+ */
+export function createClient(options: ClientOptions): PortalkitClient {
+  const storage = options.tokens ?? memoryTokenStorage();
+  const validate = options.validateResponses ?? true;
+  const listeners: { [E in keyof ClientEvents]: Set<(payload: ClientEvents[E]) => void> } = {
+    signedIn: new Set(),
+    refreshed: new Set(),
+    signedOut: new Set(),
+  };
+  const emit = <E extends keyof ClientEvents>(event: E, payload: ClientEvents[E]) => {
+    for (const listener of listeners[event]) {
+      try {
+        listener(payload);
+      } catch {
+        // a failing listener must not break the call that emitted the event
+      }
+    }
+  };
+
+  let inflight: Promise<TokenResponse> | null = null;
+
+  const config: TransportConfig = {
+    baseUrl: options.baseUrl,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    tokens: storage,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retry: options.retry === false ? { ...defaultRetry, limit: 0 } : { ...defaultRetry, ...options.retry },
+    headers: options.headers ?? {},
+    random: Math.random,
+    refresh: async () => {
+      await refreshTokens(undefined, {});
+    },
+  };
+
+  async function doRefresh(tenantId: string | undefined, callOptions: RequestOptions): Promise<TokenResponse> {
+    const current = await storage.get();
+    if (!current)
+      throw new ApiError('not_signed_in', 'cannot refresh: no refresh token (call client.auth.login() first)');
+    const body =
+      tenantId === undefined
+        ? { refreshToken: current.refreshToken }
+        : { refreshToken: current.refreshToken, tenantId };
+    let answer: TokenResponse;
+    try {
+      const result = await send(config, routes.refresh, { body: jsonBody(body) }, callOptions);
+      answer = (await readJson(routes.refresh, result, validate)) as TokenResponse;
+    } catch (error) {
+      if (isApiError(error) && error.status === 401) {
+        await storage.set(null);
+        emit('signedOut', { reason: error.code === 'token_reused' ? 'token_reused' : 'unauthorized', error });
+      }
+      throw error;
+    }
+    await storage.set(tokensOf(answer));
+    emit('refreshed', { user: answer.user });
+    return answer;
+  }
+
+  /** Single-flight refresh: concurrent callers share one request. */
+  function refreshTokens(tenantId: string | undefined, callOptions: RequestOptions): Promise<TokenResponse> {
+    if (tenantId !== undefined) {
+      const waitFor = inflight ?? Promise.resolve();
+      return waitFor.then(
+        () => doRefresh(tenantId, callOptions),
+        () => doRefresh(tenantId, callOptions),
+      );
+    }
+    inflight ??= doRefresh(undefined, callOptions).finally(() => {
+      inflight = null;
+    });
+    return inflight;
+  }
+
+  async function call(route: RouteDefinition, input: CallInput, callOptions: RequestOptions = {}): Promise<unknown> {
+    const result = await send(config, route, input, callOptions);
+    return readJson(route, result, validate);
+  }
+
+  const json = (value: unknown): PreparedBody => jsonBody(value);
+
+  function pageQuery(query: object | undefined, cursor: string | undefined): Record<string, unknown> {
+    return cursor === undefined ? { ...query } : { ...query, cursor };
+  }
+
+  async function downloadCall(
+    route: RouteDefinition,
+    input: CallInput,
+    callOptions: RequestOptions,
+  ): Promise<Download> {
+    const result = await send(config, route, input, callOptions);
+    return toDownload(result.response);
+  }
+
+  async function putBytes(
+    upload: { method: 'PUT'; url: string; headers: Record<string, string> },
+    blob: Blob,
+    callOptions: DirectUploadOptions,
+  ): Promise<void> {
+    const total = blob.size;
+    const report = (loaded: number) => callOptions.onProgress?.({ loaded, total });
+    // the storage provider gets only the signed headers: never this API's Authorization header
+    const providerConfig: TransportConfig = { ...config, headers: {} };
+    const route = { ...routes.completeUpload, method: 'PUT', path: '/', auth: 'none' } as unknown as RouteDefinition;
+    const body: PreparedBody = {
+      create: () => countingStream(blob, report),
+      replayable: true,
+      streaming: true,
+    };
+    const { signal, timeoutMs, retry } = callOptions;
+    const result = await send(
+      providerConfig,
+      route,
+      { url: upload.url, body },
+      {
+        ...(signal ? { signal } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(retry !== undefined ? { retry } : {}),
+        headers: { ...upload.headers, 'content-length': String(total) },
+      },
+    );
+    discard(result.response);
+    result.release();
+    report(total);
+  }
+
+  const client: PortalkitClient = {
+    tokens: storage,
+    on(event, listener) {
+      listeners[event].add(listener);
+      return () => {
+        listeners[event].delete(listener);
+      };
+    },
+    async request<N extends JsonRouteName>(name: N, input: RouteInput<N>, callOptions?: RequestOptions) {
+      const route = routes[name] as RouteDefinition;
+      const { params, query, body } = input as { params?: Record<string, string>; query?: object; body?: unknown };
+      return (await call(
+        route,
+        {
+          params,
+          query: query as Record<string, unknown> | undefined,
+          body: route.bodyType === 'json' ? json(body) : undefined,
+        },
+        callOptions,
+      )) as RouteOutput<N>;
+    },
+    auth: {
+      register: (body, o) => call(routes.register, { body: json(body) }, o) as never,
+      verifyEmail: (body, o) => call(routes.verifyEmail, { body: json(body) }, o) as never,
+      resendVerification: (body, o) => call(routes.resendVerification, { body: json(body) }, o) as never,
+      async login(body, o) {
+        const answer = (await call(routes.login, { body: json(body) }, o)) as TokenResponse;
+        await storage.set(tokensOf(answer));
+        emit('signedIn', { user: answer.user });
+        return answer;
+      },
+      refresh: (body, o) => refreshTokens(body?.tenantId, o ?? {}),
+      async logout(o) {
+        const current = await storage.get();
+        try {
+          if (current) await call(routes.logout, { body: json({ refreshToken: current.refreshToken }) }, o);
+        } catch (error) {
+          if (!(isApiError(error) && error.status === 401)) throw error;
+        } finally {
+          await storage.set(null);
+          emit('signedOut', { reason: 'logout' });
+        }
+      },
+      async logoutAll(o) {
+        try {
+          await call(routes.logoutAll, {}, o);
+        } finally {
+          await storage.set(null);
+          emit('signedOut', { reason: 'logout' });
+        }
+      },
+      forgotPassword: (body, o) => call(routes.forgotPassword, { body: json(body) }, o) as never,
+      resetPassword: (body, o) => call(routes.resetPassword, { body: json(body) }, o) as never,
+      changePassword: (body, o) => call(routes.changePassword, { body: json(body) }, o) as never,
+      me: (o) => call(routes.me, {}, o) as never,
+      sessions: (o) => call(routes.listSessions, {}, o) as never,
+      revokeSession: (sessionId, o) => call(routes.revokeSession, { params: { sessionId } }, o) as never,
+    },
+    tenants: {
+      create: (body, o) => call(routes.createTenant, { body: json(body) }, o) as never,
+      list: (o) => call(routes.listTenants, {}, o) as never,
+      get: (tenantId, o) => call(routes.getTenant, { params: { tenantId } }, o) as never,
+      update: (tenantId, body, o) => call(routes.updateTenant, { params: { tenantId }, body: json(body) }, o) as never,
+      delete: (tenantId, o) => call(routes.deleteTenant, { params: { tenantId } }, o) as never,
+    },
+    members: {
+      list: (tenantId, query, o) => call(routes.listMembers, { params: { tenantId }, query: { ...query } }, o) as never,
+      iterate: (tenantId, query, o) =>
+        paginate(
+          (cursor) =>
+            call(routes.listMembers, { params: { tenantId }, query: pageQuery(query, cursor) }, o) as Promise<
+              Page<never>
+            >,
+        ),
+      update: (tenantId, userId, body, o) =>
+        call(routes.updateMember, { params: { tenantId, userId }, body: json(body) }, o) as never,
+      remove: (tenantId, userId, o) => call(routes.removeMember, { params: { tenantId, userId } }, o) as never,
+    },
+    invitations: {
+      create: (tenantId, body, o) =>
+        call(routes.createInvitation, { params: { tenantId }, body: json(body) }, o) as never,
+      list: (tenantId, o) => call(routes.listInvitations, { params: { tenantId } }, o) as never,
+      revoke: (tenantId, invitationId, o) =>
+        call(routes.revokeInvitation, { params: { tenantId, invitationId } }, o) as never,
+      accept: (body, o) => call(routes.acceptInvitation, { body: json(body) }, o) as never,
+    },
+    files: {
+      upload(tenantId, file: UploadSource, o: UploadOptions = {}) {
+        const name = o.name ?? (typeof File !== 'undefined' && file instanceof File ? file.name : 'file');
+        const contentType =
+          o.contentType || (file instanceof Blob && file.type ? file.type : 'application/octet-stream');
+        const fields: Array<[string, string]> = [];
+        if (o.category !== undefined) fields.push(['category', o.category]);
+        if (o.tags !== undefined && o.tags.length > 0) fields.push(['tags', o.tags.join(',')]);
+        let body: PreparedBody;
+        if (isReplayable(file)) {
+          const blob = toBlob(file, contentType);
+          body = {
+            create: () => {
+              const form = new FormData();
+              for (const [key, value] of fields) form.append(key, value);
+              form.append('file', blob.type === contentType ? blob : new Blob([blob], { type: contentType }), name);
+              return form;
+            },
+            replayable: true,
+          };
+        } else {
+          const stream = toReadableStream(file);
+          let used = false;
+          const multipart = streamingMultipart(fields, stream, name, contentType);
+          body = {
+            create: () => {
+              if (used) throw new TypeError('[portalkit/client] a stream upload cannot be sent twice');
+              used = true;
+              return multipart.body;
+            },
+            contentType: multipart.contentType,
+            replayable: false,
+          };
+        }
+        return call(routes.uploadFile, { params: { tenantId }, body }, o) as never;
+      },
+      async uploadDirect(tenantId, file, o: DirectUploadOptions = {}) {
+        const name = o.name ?? (typeof File !== 'undefined' && file instanceof File ? file.name : 'file');
+        const contentType =
+          o.contentType || (file instanceof Blob && file.type ? file.type : 'application/octet-stream');
+        const blob = toBlob(file, contentType);
+        const { signal, timeoutMs, retry } = o;
+        const common: RequestOptions = {
+          ...(signal ? { signal } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          ...(retry !== undefined ? { retry } : {}),
+        };
+        const announced = (await call(
+          routes.createUpload,
+          { params: { tenantId }, body: json({ name, size: blob.size, contentType }) },
+          common,
+        )) as { fileId: string; upload: { method: 'PUT'; url: string; headers: Record<string, string> } };
+        await putBytes(announced.upload, blob, o);
+        return call(routes.completeUpload, { params: { tenantId, fileId: announced.fileId } }, common) as never;
+      },
+      createUpload: (tenantId, body, o) =>
+        call(routes.createUpload, { params: { tenantId }, body: json(body) }, o) as never,
+      completeUpload: (tenantId, fileId, o) =>
+        call(routes.completeUpload, { params: { tenantId, fileId } }, o) as never,
+      list: (tenantId, query, o) => call(routes.listFiles, { params: { tenantId }, query: { ...query } }, o) as never,
+      iterate: (tenantId, query, o) =>
+        paginate(
+          (cursor) =>
+            call(routes.listFiles, { params: { tenantId }, query: pageQuery(query, cursor) }, o) as Promise<
+              Page<never>
+            >,
+        ),
+      get: (tenantId, fileId, o) => call(routes.getFile, { params: { tenantId, fileId } }, o) as never,
+      download(tenantId, fileId, o: DownloadOptions = {}) {
+        const { range, ...rest } = o;
+        const headers = { ...rest.headers };
+        if (range) headers.range = `bytes=${range.start}-${range.end ?? ''}`;
+        return downloadCall(routes.downloadFile, { params: { tenantId, fileId } }, { ...rest, headers });
+      },
+      delete: (tenantId, fileId, o) => call(routes.deleteFile, { params: { tenantId, fileId } }, o) as never,
+    },
+    audit: {
+      list: (tenantId, query, o) =>
+        call(routes.listAuditEvents, { params: { tenantId }, query: { ...query } }, o) as never,
+      iterate: (tenantId, query, o) =>
+        paginate(
+          (cursor) =>
+            call(routes.listAuditEvents, { params: { tenantId }, query: pageQuery(query, cursor) }, o) as Promise<
+              Page<never>
+            >,
+        ),
+      export: (tenantId, query, o = {}) =>
+        downloadCall(
+          routes.exportAuditEvents,
+          { params: { tenantId }, query: { ...query } },
+          { ...o, headers: { accept: 'application/x-ndjson, text/csv', ...o.headers } },
+        ),
+      verify: (tenantId, o) => call(routes.verifyAuditChain, { params: { tenantId } }, o) as never,
+    },
+  };
+  return client;
+}
