@@ -117,7 +117,6 @@ export class BufferedWriter {
       },
       Math.max(delay, this.retryDelay),
     );
-    this.timer.unref?.();
   }
 
   private release(): void {

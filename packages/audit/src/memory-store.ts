@@ -13,7 +13,7 @@ export interface MemoryAuditStore extends AuditStore<never> {
   checkpointRows(tenantId: string | null): Checkpoint[];
 }
 
-const clone = <T>(v: T): T => structuredClone(v);
+const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
 
 /**
  * An {@link AuditStore} in process memory with the same semantics as the database adapters
@@ -58,7 +58,7 @@ export function memoryAuditStore(): MemoryAuditStore {
         const fresh = group.filter((e) => !ids.has(e.id));
         if (fresh.length === 0) continue;
         const head = heads.get(key);
-        const linked = link(clone(fresh), head?.seq ?? 0, head?.hash ?? null);
+        const linked = link(fresh, head?.seq ?? 0, head?.hash ?? null);
         rowsOf(key).push(...linked);
         for (const e of linked) ids.add(e.id);
         const last = linked[linked.length - 1]!;

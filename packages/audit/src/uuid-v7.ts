@@ -1,19 +1,7 @@
-import { randomFillSync } from 'node:crypto';
+import { randomPooled } from './internal/random.js';
 
-const pool = new Uint8Array(16 * 256);
-let poolOffset = pool.length;
 let lastMs = -1;
 let counter = 0;
-
-function randomBytes16(): Uint8Array {
-  if (poolOffset + 16 > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const bytes = pool.slice(poolOffset, poolOffset + 16);
-  poolOffset += 16;
-  return bytes;
-}
 
 const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -44,7 +32,7 @@ export function uuidv7(now: number = Date.now()): string {
     counter = 0;
   }
   lastMs = ms;
-  const b = randomBytes16();
+  const b = randomPooled(16);
   b[0] = Math.floor(ms / 2 ** 40) & 0xff;
   b[1] = Math.floor(ms / 2 ** 32) & 0xff;
   b[2] = (ms >>> 24) & 0xff;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { JsonValue } from '../canonical-json.js';
 import { getAuditContext } from '../context.js';
 import { type AuditChange, diff } from '../diff.js';
@@ -13,6 +12,7 @@ import {
 import { commitPersonalValue } from '../hashing.js';
 import { REDACTED } from '../redaction.js';
 import { uuidv7 } from '../uuid-v7.js';
+import { randomPooled } from './random.js';
 
 export interface PrepareOptions {
   redact: (name: string) => boolean;
@@ -50,7 +50,7 @@ function redactValue(value: JsonValue, matches: (name: string) => boolean): Json
 }
 
 function salt(): string {
-  return randomBytes(16).toString('base64url');
+  return randomPooled(16).toString('base64url');
 }
 
 function collectPersonal(

@@ -67,6 +67,32 @@ export function toRow(e: AuditEvent): Row {
   };
 }
 
+/** Row for jsonb_populate_recordset: jsonb columns as JSON values, not text. */
+function toJsonRow(e: AuditEvent): Row {
+  return {
+    id: e.id,
+    chain_key: chainKey(e.tenantId),
+    tenant_id: e.tenantId,
+    seq: e.seq,
+    actor_type: e.actor.type,
+    actor_id: e.actor.id,
+    action: e.action,
+    resource_type: e.resource.type,
+    resource_id: e.resource.id,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    changes: e.changes,
+    ip: e.ip,
+    user_agent: e.userAgent,
+    request_id: e.requestId,
+    occurred_at: e.occurredAt,
+    subjects: e.subjects,
+    personal: e.personal,
+    prev_hash: e.prevHash,
+    hash: e.hash,
+  };
+}
+
 function toCheckpoint(r: Row): Checkpoint {
   return {
     tenantId: (r.tenant_id as string | null) ?? null,
@@ -101,14 +127,12 @@ async function appendIn(trx: Db, events: readonly PreparedEvent[]): Promise<Audi
   const headOf = new Map(heads.map((h) => [h.chain_key as string, { seq: Number(h.seq), hash: h.hash as string }]));
   const ids = [...groups.values()].flat().map((e) => e.id);
   const existing = new Set<string>();
-  for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-    const found = await trx
-      .selectFrom('audit_events')
-      .select('id')
-      .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
-      .execute();
-    for (const f of found) existing.add(f.id as string);
-  }
+  const found = await trx
+    .selectFrom('audit_events')
+    .select('id')
+    .where('id', 'in', sql<string>`(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)
+    .execute();
+  for (const f of found) existing.add(f.id as string);
   const stored: AuditEvent[] = [];
   for (const [key, group] of groups) {
     const fresh = group.filter((e) => !existing.has(e.id));
@@ -116,10 +140,11 @@ async function appendIn(trx: Db, events: readonly PreparedEvent[]): Promise<Audi
     const head = headOf.get(key)!;
     const linked = link(fresh, head.seq, head.hash);
     for (let i = 0; i < linked.length; i += INSERT_CHUNK) {
-      await trx
-        .insertInto('audit_events')
-        .values(linked.slice(i, i + INSERT_CHUNK).map(toRow))
-        .execute();
+      // One JSON parameter per statement: far cheaper to build, send and parse than 20 per row.
+      const rows = JSON.stringify(linked.slice(i, i + INSERT_CHUNK).map(toJsonRow));
+      await sql`INSERT INTO audit_events SELECT * FROM jsonb_populate_recordset(NULL::audit_events, ${rows}::jsonb)`.execute(
+        trx,
+      );
     }
     const last = linked[linked.length - 1]!;
     await trx
