@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const examples = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The example servers under test. */
-export const SERVERS = ['express-server'] as const;
+export const SERVERS = ['express-server', 'hono-server'] as const;
 export type ServerName = (typeof SERVERS)[number];
 
 /** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
@@ -54,6 +54,12 @@ export async function startServer(
     );
   }
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), `portalkit-e2e-${name}-`)));
+  // PGlite's first start runs initdb (seconds on a busy machine): fresh embedded servers start from a
+  // copy of a cluster initialised once per test file instead (its own key is generated per server).
+  if (!options.dataDir && !env.DATABASE_URL) {
+    const template = await pgliteTemplate(name);
+    await cp(template, join(dataDir, 'pglite'), { recursive: true });
+  }
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [entry], {
     cwd,
@@ -127,6 +133,31 @@ export async function startServer(
       return code;
     },
   };
+}
+
+const templates = new Map<string, Promise<string>>();
+
+/** A PGlite data directory initialised (and migrated) by one start of the server, then closed. */
+function pgliteTemplate(name: ServerName): Promise<string> {
+  let template = templates.get(name);
+  if (!template) {
+    template = (async () => {
+      const dir = await mkdtemp(join(tmpdir(), `portalkit-e2e-template-${name}-`));
+      const server = await startServer(name, {}, { dataDir: dir });
+      await server.stop();
+      return join(dir, 'pglite');
+    })();
+    templates.set(name, template);
+  }
+  return template;
+}
+
+/** Removes the PGlite templates of this test file. */
+export async function removeTemplates(): Promise<void> {
+  for (const template of templates.values()) {
+    await rm(join(await template, '..'), { recursive: true, force: true });
+  }
+  templates.clear();
 }
 
 const running = new Set<ChildProcess>();

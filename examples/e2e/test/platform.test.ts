@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, SERVERS, startServer } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type RunningServer, removeTemplates, SERVERS, startServer } from './harness.js';
 import { MODES, useModes } from './modes.js';
 
 const modes = useModes();
+afterAll(removeTemplates);
 
 describe.each(SERVERS)('%s', (name) => {
   describe.each(MODES)('platform routes (%s)', (mode) => {
@@ -27,8 +28,10 @@ describe.each(SERVERS)('%s', (name) => {
       expect(good.headers.get('x-request-id')).toBe('client-req-12345');
       const bad = await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'bad id <script>' } });
       expect(bad.headers.get('x-request-id')).not.toBe('bad id <script>');
-      const line = server.logs.find((l) => l.requestId === 'client-req-12345');
-      expect(line).toMatchObject({ path: '/health', status: 200 });
+      await vi.waitFor(() => {
+        const line = server.logs.find((l) => l.requestId === 'client-req-12345');
+        expect(line).toMatchObject({ path: '/health', status: 200 });
+      });
     });
 
     it.skipIf(!modes.available(mode))('GET /ready checks database, storage and cache', async () => {
@@ -160,7 +163,7 @@ describe.each(SERVERS)('%s', (name) => {
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         const server = await startServer(name);
         expect(await server.stop(signal)).toBe(0);
-        expect(server.logs.some((l) => l.msg === 'stopped')).toBe(true);
+        expect(server.logs.map((l) => l.msg)).toContain('stopped');
       }
     });
   });

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import {
+  buildOpenApi,
+  fieldErrorsFromZod,
+  type RouteDefinition,
+  type RouteName,
+  routeList,
+} from '@portalkit/client/contract';
+import { type Handler, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { secureHeaders } from 'hono/secure-headers';
+import type { z } from 'zod';
+import type { AppEnv, Services } from './context.js';
+import { docs } from './docs.js';
+import { problemFromPackageError } from './package-errors.js';
+import { HttpProblem, notFound, notImplemented, problemResponse } from './problem.js';
+
+/** Handlers by route name; a route without one answers 501 not_implemented. */
+export type Handlers = Partial<Record<RouteName, Array<MiddlewareHandler<AppEnv> | Handler<AppEnv>>>>;
+
+/** `app.on` with a route table's method, path and handler chain. */
+type Mount = (method: string, path: string, ...handlers: Array<MiddlewareHandler<AppEnv> | Handler<AppEnv>>) => void;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+const SYSTEM_ROUTES = new Set(['health', 'ready', 'openapi', 'docs']);
+
+function parse(schema: z.ZodType | null, value: unknown, where: string): unknown {
+  if (!schema) return value;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const errors = fieldErrorsFromZod(result.error).map((e) => ({ ...e, path: e.path ? e.path : where }));
+    throw new HttpProblem(400, 'validation_failed', `the ${where} is invalid`, { errors });
+  }
+  return result.data;
+}
+
+/** Validates params, query and JSON body against the route's contract schemas into `c.var.input`. */
+function validate(route: RouteDefinition): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const params = parse(route.params, c.req.param(), 'path') as Record<string, string>;
+    const rawQuery: Record<string, string | string[]> = {};
+    for (const [key, values] of Object.entries(c.req.queries())) {
+      rawQuery[key] = values.length === 1 ? values[0]! : values;
+    }
+    const query = parse(route.query, rawQuery, 'query') as Record<string, unknown>;
+    let body: unknown;
+    if (route.bodyType === 'json' && route.body) {
+      if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+        throw new HttpProblem(415, 'unsupported_media_type', 'send the body as application/json');
+      }
+      let raw: unknown;
+      try {
+        raw = await c.req.json();
+      } catch {
+        throw new HttpProblem(400, 'validation_failed', 'the body is not valid JSON', {
+          errors: [{ path: '', message: 'malformed JSON' }],
+        });
+      }
+      body = parse(route.body, raw, 'body');
+    }
+    c.set('input', { params, query, body });
+    await next();
+  });
+}
+
+/** Requires a verified `Authorization: Bearer` access token. */
+function authenticate(services: Services): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(c.req.header('authorization') ?? '');
+    if (!match) throw new HttpProblem(401, 'unauthorized', 'send Authorization: Bearer <access token>');
+    const claims = await services.accessTokens.verify(match[1]!);
+    c.set('claims', claims);
+    c.set('userId', claims.sub);
+    c.set('log', c.var.log.child({ userId: claims.sub }));
+    await next();
+  });
+}
+
+async function check(fn: () => Promise<void>, timeoutMs = 2000): Promise<'ok' | 'failed'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
+    ]);
+    return 'ok';
+  } catch {
+    return 'failed';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The Hono application: middleware, health, docs and every API route of the contract. */
+export function createApp(services: Services, handlers: Handlers): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const https = services.config.publicUrl.startsWith('https:');
+
+  app.use(async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.set('log', services.log.child({ requestId }));
+    c.header('x-request-id', requestId);
+    const started = performance.now();
+    await next();
+    c.var.log.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: performance.now() - started,
+        tenantId: c.var.tenantId,
+        userId: c.var.userId,
+      },
+      'request completed',
+    );
+  });
+  app.use(
+    secureHeaders({
+      strictTransportSecurity: https ? 'max-age=31536000; includeSubDomains' : false,
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        fontSrc: ["'self'", 'https:', 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", 'https:', "'unsafe-inline'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    }),
+  );
+
+  app.get('/health', (c) => c.json({ status: 'ok' as const }));
+  app.get('/ready', async (c) => {
+    const checks = {
+      database: await check(services.database.ping),
+      storage: 'ok' as 'ok' | 'failed',
+      cache: await check(services.cache.ping),
+    };
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    if (!ready) c.var.log.warn({ checks }, 'not ready');
+    return c.json({ status: ready ? 'ok' : 'unavailable', checks }, ready ? 200 : 503);
+  });
+  const openapi = JSON.stringify(buildOpenApi({ servers: [{ url: services.config.publicUrl }] }));
+  app.get('/openapi.json', (c) => c.body(openapi, 200, { 'content-type': 'application/json; charset=utf-8' }));
+  app.route('/', docs);
+
+  const jsonLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new HttpProblem(413, 'payload_too_large', 'the JSON body is larger than 1 MiB');
+    },
+  });
+  const requireUser = authenticate(services);
+  for (const route of routeList) {
+    if (SYSTEM_ROUTES.has(route.name)) continue;
+    const chain = handlers[route.name as RouteName] ?? [
+      () => {
+        throw notImplemented(`${route.method} ${route.path}`);
+      },
+    ];
+    const guards = route.auth === 'none' ? [] : [requireUser];
+    const limits = route.bodyType === 'json' ? [jsonLimit] : [];
+    (app.on as Mount)(route.method, route.path, ...limits, ...guards, validate(route), ...chain);
+  }
+
+  app.notFound((c) => problemResponse(c, notFound('route')));
+  app.onError((err, c) => {
+    let problem = err instanceof HttpProblem ? err : problemFromPackageError(err);
+    if (!problem) {
+      c.var.log.error({ err }, 'unhandled error');
+      problem = new HttpProblem(
+        500,
+        'internal',
+        'an unexpected error occurred; quote the request id when reporting it',
+      );
+    }
+    return problemResponse(c, problem);
+  });
+  return app;
+}

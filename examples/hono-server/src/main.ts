@@ -1,0 +1,83 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { createAccessTokens } from '@portalkit/auth';
+import { createApp } from './app.js';
+import { openCache } from './cache.js';
+import type { Services } from './context.js';
+import { openDatabase } from './database.js';
+import { ConfigError, loadConfig } from './env.js';
+import { createHandlers } from './handlers.js';
+import { loadKeySet } from './keys.js';
+import { createLogger } from './logger.js';
+import { createMailer } from './mailer.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  await mkdir(config.dataDir, { recursive: true });
+  const database = await openDatabase(config.databaseUrl, config.dataDir, log);
+  const cache = await openCache(config.redisUrl, log);
+  const keySet = await loadKeySet(config.jwtPrivateKeys, config.dataDir);
+  const services: Services = {
+    config,
+    log,
+    database,
+    cache,
+    mailer: createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom }),
+    keySet,
+    accessTokens: createAccessTokens({ keys: keySet, issuer: config.publicUrl, audience: 'portalkit' }),
+  };
+  const app = createApp(services, createHandlers(services));
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info(
+    { host: config.host, port, database: database.kind, cache: cache.kind },
+    `listening on http://${config.host}:${port}`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => {
+      log.warn('shutdown timeout: closing remaining connections');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    await closed;
+    clearTimeout(timer);
+    try {
+      services.mailer.close();
+      await cache.close();
+      await database.close();
+    } catch (err) {
+      log.error({ err }, 'error while closing resources');
+    }
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`[portalkit/hono-server] failed to start: ${err instanceof Error ? err.message : err}\n`);
+  process.exit(1);
+});
