@@ -8,6 +8,10 @@ export interface AuthStoreSuiteOptions {
   uniqueIndexes?: boolean;
   /** Reason printed for tests skipped because of the above. */
   skipReason?: string;
+  /** False when the test server cannot take tens of parallel operations. @default true */
+  concurrency?: boolean;
+  /** Reason printed for the parallel tests skipped because of the above. */
+  concurrencySkipReason?: string;
 }
 
 const id = () => randomBytes(9).toString('base64url');
@@ -20,6 +24,8 @@ export function runAuthStoreSuite(
   options: AuthStoreSuiteOptions = {},
 ): void {
   const unique = options.uniqueIndexes ?? true;
+  const parallel = options.concurrency ?? true;
+  const parallelNote = parallel ? '' : ` (skipped: ${options.concurrencySkipReason})`;
 
   describe(`AuthStore conformance: ${name}`, () => {
     const newUser = (email = `${id()}@example.com`) => ({
@@ -247,51 +253,57 @@ export function runAuthStoreSuite(
       ).toBe('invalid');
     });
 
-    it('50 parallel rotations of one token: exactly one wins, never two live successors', async () => {
-      const store = await factory();
-      const user = await store.createUser(newUser());
-      const { session, first } = await newSession(store, user.id);
-      const successors = Array.from({ length: 50 }, () => token());
-      const results = await Promise.all(
-        successors.map((next) =>
-          store.rotateRefreshToken({ hash: first.hash, next, now: new Date(), reuseGraceMs: 10_000 }),
-        ),
-      );
-      expect(results.filter((r) => r.status === 'rotated')).toHaveLength(1);
-      expect(results.filter((r) => r.status === 'concurrent')).toHaveLength(49);
-      // exactly one successor is live: it rotates, every other one is unknown
-      const outcomes = await Promise.all(
-        successors.map((s) =>
-          store.rotateRefreshToken({ hash: s.hash, next: token(), now: new Date(), reuseGraceMs: 0 }),
-        ),
-      );
-      expect(outcomes.filter((r) => r.status === 'rotated')).toHaveLength(1);
-      expect(outcomes.filter((r) => r.status === 'invalid')).toHaveLength(49);
-      expect((await store.findSession(session.id))?.revokedAt).toBeNull();
-    });
+    it.skipIf(!parallel)(
+      `50 parallel rotations of one token: exactly one wins, never two live successors${parallelNote}`,
+      async () => {
+        const store = await factory();
+        const user = await store.createUser(newUser());
+        const { session, first } = await newSession(store, user.id);
+        const successors = Array.from({ length: 50 }, () => token());
+        const results = await Promise.all(
+          successors.map((next) =>
+            store.rotateRefreshToken({ hash: first.hash, next, now: new Date(), reuseGraceMs: 10_000 }),
+          ),
+        );
+        expect(results.filter((r) => r.status === 'rotated')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'concurrent')).toHaveLength(49);
+        // exactly one successor is live: it rotates, every other one is unknown
+        const outcomes = await Promise.all(
+          successors.map((s) =>
+            store.rotateRefreshToken({ hash: s.hash, next: token(), now: new Date(), reuseGraceMs: 0 }),
+          ),
+        );
+        expect(outcomes.filter((r) => r.status === 'rotated')).toHaveLength(1);
+        expect(outcomes.filter((r) => r.status === 'invalid')).toHaveLength(49);
+        expect((await store.findSession(session.id))?.revokedAt).toBeNull();
+      },
+    );
 
-    it('50 parallel rotations without grace: one wins, the rest is reuse and the family dies', async () => {
-      const store = await factory();
-      const user = await store.createUser(newUser());
-      const { session, first } = await newSession(store, user.id);
-      const successors = Array.from({ length: 50 }, () => token());
-      const results = await Promise.all(
-        successors.map((next) =>
-          store.rotateRefreshToken({ hash: first.hash, next, now: new Date(), reuseGraceMs: 0 }),
-        ),
-      );
-      expect(results.filter((r) => r.status === 'rotated')).toHaveLength(1);
-      expect(results.filter((r) => r.status === 'reused')).toHaveLength(49);
-      expect((await store.findSession(session.id))?.revokedAt).toBeInstanceOf(Date);
-      const outcomes = await Promise.all(
-        successors.map((s) =>
-          store.rotateRefreshToken({ hash: s.hash, next: token(), now: new Date(), reuseGraceMs: 0 }),
-        ),
-      );
-      expect(outcomes.filter((r) => r.status === 'rotated')).toHaveLength(0);
-    });
+    it.skipIf(!parallel)(
+      `50 parallel rotations without grace: one wins, the rest is reuse and the family dies${parallelNote}`,
+      async () => {
+        const store = await factory();
+        const user = await store.createUser(newUser());
+        const { session, first } = await newSession(store, user.id);
+        const successors = Array.from({ length: 50 }, () => token());
+        const results = await Promise.all(
+          successors.map((next) =>
+            store.rotateRefreshToken({ hash: first.hash, next, now: new Date(), reuseGraceMs: 0 }),
+          ),
+        );
+        expect(results.filter((r) => r.status === 'rotated')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'reused')).toHaveLength(49);
+        expect((await store.findSession(session.id))?.revokedAt).toBeInstanceOf(Date);
+        const outcomes = await Promise.all(
+          successors.map((s) =>
+            store.rotateRefreshToken({ hash: s.hash, next: token(), now: new Date(), reuseGraceMs: 0 }),
+          ),
+        );
+        expect(outcomes.filter((r) => r.status === 'rotated')).toHaveLength(0);
+      },
+    );
 
-    it('one-time tokens: consumed once, by kind, not after expiry; 20 concurrent uses, one winner', async () => {
+    it('one-time tokens: consumed once, by kind, not after expiry', async () => {
       const store = await factory();
       const user = await store.createUser(newUser());
       const now = new Date();
@@ -316,7 +328,20 @@ export function runAuthStoreSuite(
       const b = await make('password_reset', 1000);
       expect(await store.consumeOneTimeToken(b, 'password_reset', new Date(now.getTime() + 2000))).toBeNull();
       expect(await store.consumeOneTimeToken('unknown', 'password_reset', new Date())).toBeNull();
-      const c = await make('password_reset');
+    });
+
+    it.skipIf(!parallel)(`one-time tokens: 20 concurrent uses, exactly one winner${parallelNote}`, async () => {
+      const store = await factory();
+      const user = await store.createUser(newUser());
+      const c = id();
+      const now = new Date();
+      await store.createOneTimeToken({
+        hash: c,
+        kind: 'password_reset',
+        userId: user.id,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + HOUR),
+      });
       const results = await Promise.all(
         Array.from({ length: 20 }, () => store.consumeOneTimeToken(c, 'password_reset', new Date())),
       );

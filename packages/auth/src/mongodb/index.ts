@@ -1,0 +1,1 @@
+export { type MongoAuthStore, type MongoAuthStoreOptions, mapMongoError, mongoAuthStore } from './mongo-store.js';
