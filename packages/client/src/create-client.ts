@@ -34,6 +34,7 @@ import {
   send,
   type TransportConfig,
 } from './internal/transport.js';
+import { type XhrLike, xhrPut } from './internal/xhr-put.js';
 import { paginate } from './paginate.js';
 import { memoryTokenStorage, type TokenStorage } from './token-storage.js';
 
@@ -203,6 +204,21 @@ export function createClient(options: ClientOptions): PortalkitClient {
   ): Promise<void> {
     const total = blob.size;
     const report = (loaded: number) => callOptions.onProgress?.({ loaded, total });
+    const Xhr = (globalThis as { XMLHttpRequest?: new () => XhrLike }).XMLHttpRequest;
+    if (Xhr && !options.fetch) {
+      // browsers: XMLHttpRequest has real upload progress and sets Content-Length itself
+      await xhrPut(
+        Xhr,
+        upload.url,
+        upload.headers,
+        blob,
+        report,
+        callOptions.signal,
+        callOptions.timeoutMs ?? config.timeoutMs,
+      );
+      report(total);
+      return;
+    }
     // the storage provider gets only the signed headers: never this API's Authorization header
     const providerConfig: TransportConfig = { ...config, headers: {} };
     const route = { ...routes.completeUpload, method: 'PUT', path: '/', auth: 'none' } as unknown as RouteDefinition;

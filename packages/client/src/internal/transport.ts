@@ -100,6 +100,11 @@ export function buildUrl(baseUrl: string, route: RouteDefinition, input: CallInp
   return `${baseUrl.replace(/\/+$/, '')}${path}${qs ? `?${qs}` : ''}`;
 }
 
+/** The error code for an HTTP status without a problem body. */
+export function codeForStatus(status: number): ApiErrorCode {
+  return statusCodes[status] ?? 'http_error';
+}
+
 /** Builds the ApiError of an error answer (problem+json when possible) and consumes its body. */
 export async function errorFromResponse(response: Response, what: string): Promise<ApiError> {
   const headerId = response.headers.get('x-request-id') ?? undefined;
@@ -116,7 +121,7 @@ export async function errorFromResponse(response: Response, what: string): Promi
   } else {
     discard(response);
   }
-  const code: ApiErrorCode = problem?.code ?? statusCodes[response.status] ?? 'http_error';
+  const code: ApiErrorCode = problem?.code ?? codeForStatus(response.status);
   const requestId = headerId ?? problem?.requestId;
   const detail = problem?.detail;
   return new ApiError(code, `${what} answered ${response.status} ${code}${detail ? `: ${detail}` : ''}`, {
