@@ -11,7 +11,8 @@ export type AuditErrorCode =
   | 'queue_full'
   | 'closed'
   | 'no_signing_key'
-  | 'store_failed';
+  | 'store_failed'
+  | 'conflict';
 
 /** Options of {@link AuditError}. */
 export interface AuditErrorOptions {

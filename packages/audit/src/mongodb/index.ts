@@ -1,1 +1,1 @@
-export {};
+export { type MongoAuditStore, type MongoAuditStoreOptions, mapMongoError, mongoAuditStore } from './store.js';
