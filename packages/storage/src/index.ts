@@ -12,6 +12,24 @@ export {
 export { contentDisposition } from './content-disposition.js';
 export { createStorage } from './create-storage.js';
 export { isStorageError, StorageError, type StorageErrorCode, type StorageErrorOptions } from './errors.js';
+export { decodeFileCursor, encodeFileCursor, type FileCursor, pageLimit } from './files/cursor.js';
+export {
+  type CreatedUpload,
+  type CreateUploadInput,
+  createFileService,
+  DEFAULT_ALLOWED_TYPES,
+  type DownloadOptions,
+  type DownloadResult,
+  type FileService,
+  type FileServiceOptions,
+  type RedirectDownload,
+  type SignedUpload,
+  type StreamDownload,
+  type SweepResult,
+  type UploadOptions,
+} from './files/file-service.js';
+export type { FileListQuery, FilePage, FileRecord, FileStatus, FileStore, SweepableQuery } from './files/file-store.js';
+export { memoryFileStore } from './files/memory-file-store.js';
 export {
   fileObjectKey,
   MAX_FILE_NAME_LENGTH,

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { ResolvedRange } from './range.js';
 
 /**
  * What `put` accepts: bytes in memory, a string (written as UTF-8), a Node `Readable` or a web
@@ -106,7 +107,7 @@ export interface GetResult extends ObjectInfo {
   /** Number of bytes in `body`. */
   contentLength: number;
   /** The range actually served (inclusive ends), when a range was asked. */
-  range?: { start: number; end: number };
+  range?: ResolvedRange;
 }
 
 /**
