@@ -213,7 +213,14 @@ export function runWithCapturedTenant<T>(carrier: TenantCarrier, fn: () => T): T
   return tenantId === null ? runWithoutTenant(fn) : runWithTenant(tenantId, fn);
 }
 
-/** Key under which {@link attachTenant} stores the carrier in a job payload. */
+/**
+ * Key under which {@link attachTenant} stores the carrier in a job payload.
+ *
+ * @example
+ * ```ts
+ * const carrier = job.data[TENANT_JOB_KEY]; // { v: 1, tenantId: 't1' }
+ * ```
+ */
 export const TENANT_JOB_KEY = '__portalkitTenant';
 
 /**
