@@ -76,6 +76,7 @@ export {
   problemTitle,
   problemType,
 } from './problem.js';
+export { type RouteDoc, routeDocs } from './route-docs.js';
 export {
   auditEventPageSchema,
   type BodyType,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ProblemCode, problemSchema, problemStatus, problemTitle, problemType } from './problem.js';
-import { type RouteDefinition, routeList } from './routes.js';
+import { routeDocs } from './route-docs.js';
+import { type RouteDefinition, type RouteName, routeList } from './routes.js';
 
 /** Options of {@link buildOpenApi}. */
 export interface BuildOpenApiOptions {
@@ -96,7 +97,7 @@ function errorCodesOf(route: RouteDefinition): ProblemCode[] {
     codes.add('forbidden');
     codes.add('tenant_suspended');
   }
-  for (const code of route.errors) codes.add(code);
+  for (const code of routeDocs[route.name as RouteName].errors) codes.add(code);
   codes.add('internal');
   return [...codes];
 }
@@ -152,7 +153,7 @@ function requestBodyOf(route: RouteDefinition): JsonSchema | undefined {
 
 function successOf(route: RouteDefinition): Record<string, JsonSchema> {
   const responses: Record<string, JsonSchema> = {};
-  const ok: JsonSchema = { description: route.summary };
+  const ok: JsonSchema = { description: routeDocs[route.name as RouteName].summary };
   if (route.responseType === 'json' && route.response) {
     ok.content = { 'application/json': { schema: jsonSchema(route.response, 'output') } };
   } else if (route.responseType === 'binary') {
@@ -231,13 +232,14 @@ export function buildOpenApi(options: BuildOpenApiOptions = {}): OpenApiDocument
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routeList) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const docs = routeDocs[route.name as RouteName];
     const operation: JsonSchema = {
       operationId: route.name,
       tags: [route.tag],
-      summary: route.summary,
+      summary: docs.summary,
       description: route.role
-        ? `${route.description} Requires the role ${route.role}${route.allowSelf ? ' (or being the member themself)' : ''} in the tenant.`
-        : route.description,
+        ? `${docs.description} Requires the role ${route.role}${route.allowSelf ? ' (or being the member themself)' : ''} in the tenant.`
+        : docs.description,
       security: route.auth === 'none' ? [] : [{ bearerAuth: [] }],
       responses: { ...successOf(route), ...errorsOf(route) },
     };

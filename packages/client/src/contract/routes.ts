@@ -33,7 +33,6 @@ import {
 } from './files.js';
 import { healthResponseSchema, readyResponseSchema } from './health.js';
 import { idSchema, pageOf, pageQuerySchema, type Role } from './primitives.js';
-import type { ProblemCode } from './problem.js';
 import {
   createInvitationBodySchema,
   createTenantBodySchema,
@@ -118,10 +117,6 @@ export interface RouteDefinition {
   readonly path: string;
   /** Group of the route (OpenAPI tag and client namespace). */
   readonly tag: 'system' | 'auth' | 'tenants' | 'members' | 'invitations' | 'files' | 'audit';
-  /** One-line summary. */
-  readonly summary: string;
-  /** Longer description of the behaviour. */
-  readonly description: string;
   /** Authentication required. */
   readonly auth: RouteAuth;
   /** The weakest tenant role that may call the route (tenant routes only), else `null`. */
@@ -142,8 +137,6 @@ export interface RouteDefinition {
   readonly response: z.ZodType | null;
   /** Kind of the success answer. */
   readonly responseType: ResponseType;
-  /** Problem codes specific to this route (the generic ones are implied by auth, role and input). */
-  readonly errors: readonly ProblemCode[];
 }
 
 /**
@@ -436,7 +429,6 @@ export interface RouteTable {
 }
 
 const base = {
-  description: '',
   auth: 'none',
   role: null,
   allowSelf: false,
@@ -446,7 +438,6 @@ const base = {
   bodyType: 'none',
   response: null,
   responseType: 'json',
-  errors: [],
 } as const;
 
 const publicJson = { ...base, bodyType: 'json' } as const;
@@ -472,8 +463,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/health',
     tag: 'system',
-    summary: 'Liveness',
-    description: 'Answers 200 while the process serves.',
     status: 200,
     response: healthResponseSchema,
   },
@@ -483,9 +472,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/ready',
     tag: 'system',
-    summary: 'Readiness',
-    description:
-      'Answers 200 when the database, storage and cache answer; 503 with the same body shape, status "unavailable" and the failing check otherwise.',
     status: 200,
     response: readyResponseSchema,
   },
@@ -495,8 +481,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/openapi.json',
     tag: 'system',
-    summary: 'OpenAPI document',
-    description: 'The OpenAPI 3.1 document of this contract.',
     status: 200,
     response: openApiJsonSchema,
   },
@@ -506,8 +490,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/docs',
     tag: 'system',
-    summary: 'API reference',
-    description: 'Human-readable API reference rendered from /openapi.json, served locally.',
     status: 200,
     responseType: 'html',
   },
@@ -517,8 +499,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/.well-known/jwks.json',
     tag: 'auth',
-    summary: 'Public signing keys',
-    description: 'The public keys (JWKS, with kid) access tokens are signed with, so third parties can verify them.',
     status: 200,
     response: jwksSchema,
   },
@@ -528,9 +508,6 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/auth/register',
     tag: 'auth',
-    summary: 'Create an account',
-    description:
-      'Answers 202 whether or not the e-mail is taken (no enumeration). A weak password answers 400 validation_failed saying why.',
     body: registerBodySchema,
     status: 202,
     response: verificationSentSchema,
@@ -541,8 +518,6 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/auth/verify-email',
     tag: 'auth',
-    summary: 'Verify an e-mail address',
-    description: 'Consumes the single-use verification token (valid 24 h) from the e-mail link.',
     body: tokenBodySchema,
     status: 200,
     response: userResponseSchema,
@@ -553,12 +528,9 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/auth/resend-verification',
     tag: 'auth',
-    summary: 'Send the verification e-mail again',
-    description: 'Always answers 202.',
     body: emailBodySchema,
     status: 202,
     response: verificationSentSchema,
-    errors: ['rate_limited'],
   },
   login: {
     ...publicJson,
@@ -566,13 +538,9 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/auth/login',
     tag: 'auth',
-    summary: 'Sign in',
-    description:
-      "Answers a token pair. Without tenantId the user's only membership (if exactly one) becomes active. Wrong e-mail or password: 401 invalid_credentials; unverified e-mail: 403 email_not_verified; too many failures: 429 rate_limited with Retry-After.",
     body: loginBodySchema,
     status: 200,
     response: tokenResponseSchema,
-    errors: ['invalid_credentials', 'email_not_verified', 'rate_limited', 'forbidden'],
   },
   refresh: {
     ...publicJson,
@@ -580,13 +548,9 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/auth/refresh',
     tag: 'auth',
-    summary: 'Rotate the refresh token',
-    description:
-      'Answers a new pair; the presented refresh token is dead afterwards. Presenting an already-used token revokes the session and answers 401 token_reused. tenantId switches the active tenant (membership required).',
     body: refreshBodySchema,
     status: 200,
     response: tokenResponseSchema,
-    errors: ['unauthorized', 'token_reused', 'forbidden', 'not_found'],
   },
   logout: {
     ...publicJson,
@@ -594,8 +558,6 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/auth/logout',
     tag: 'auth',
-    summary: 'Sign out this session',
-    description: "Answers 204; the session's refresh tokens are dead.",
     body: logoutBodySchema,
     status: 204,
     responseType: 'none',
@@ -606,8 +568,6 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/auth/logout-all',
     tag: 'auth',
-    summary: 'Sign out every session',
-    description: 'Answers 204; every session of the user is dead.',
     status: 204,
     responseType: 'none',
   },
@@ -617,12 +577,9 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/auth/forgot-password',
     tag: 'auth',
-    summary: 'Request a password reset e-mail',
-    description: 'Always answers 202 (no enumeration); sends a reset e-mail when the account exists.',
     body: emailBodySchema,
     status: 202,
     response: resetSentSchema,
-    errors: ['rate_limited'],
   },
   resetPassword: {
     ...publicJson,
@@ -630,8 +587,6 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/auth/reset-password',
     tag: 'auth',
-    summary: 'Set a new password with a reset token',
-    description: 'Consumes the single-use reset token (valid 1 h); every session of the user is revoked.',
     body: resetPasswordBodySchema,
     status: 204,
     responseType: 'none',
@@ -642,13 +597,10 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/auth/change-password',
     tag: 'auth',
-    summary: 'Change the password',
-    description: 'Answers 204; the other sessions of the user are revoked.',
     body: changePasswordBodySchema,
     bodyType: 'json',
     status: 204,
     responseType: 'none',
-    errors: ['invalid_credentials'],
   },
   me: {
     ...userRoute,
@@ -656,8 +608,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/auth/me',
     tag: 'auth',
-    summary: 'The caller and their memberships',
-    description: 'Answers the user and every tenant they belong to with their role there.',
     status: 200,
     response: meResponseSchema,
   },
@@ -667,8 +617,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/auth/sessions',
     tag: 'auth',
-    summary: "The caller's sessions",
-    description: 'Answers every live session of the user; `current` marks the session of this request.',
     status: 200,
     response: sessionListSchema,
   },
@@ -678,12 +626,9 @@ export const routes: RouteTable = {
     method: 'DELETE',
     path: '/api/v1/auth/sessions/:sessionId',
     tag: 'auth',
-    summary: 'Revoke a session',
-    description: "Answers 204; the session's refresh tokens are dead. Another user's session answers 404.",
     params: sessionParamsSchema,
     status: 204,
     responseType: 'none',
-    errors: ['not_found'],
   },
   createTenant: {
     ...userRoute,
@@ -692,13 +637,10 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/tenants',
     tag: 'tenants',
-    summary: 'Create a tenant',
-    description: 'The caller becomes its admin. A taken slug answers 409 conflict.',
     body: createTenantBodySchema,
     bodyType: 'json',
     status: 201,
     response: tenantResponseSchema,
-    errors: ['conflict', 'email_not_verified'],
   },
   listTenants: {
     ...userRoute,
@@ -706,8 +648,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/tenants',
     tag: 'tenants',
-    summary: "The caller's tenants",
-    description: 'Answers the tenants the caller belongs to.',
     status: 200,
     response: tenantListSchema,
   },
@@ -718,8 +658,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/tenants/:tenantId',
     tag: 'tenants',
-    summary: 'A tenant',
-    description: 'Non-members get 404.',
     status: 200,
     response: tenantResponseSchema,
   },
@@ -730,8 +668,6 @@ export const routes: RouteTable = {
     method: 'PATCH',
     path: '/api/v1/tenants/:tenantId',
     tag: 'tenants',
-    summary: 'Rename a tenant or change its settings',
-    description: 'Updates name and/or settings.',
     body: updateTenantBodySchema,
     bodyType: 'json',
     status: 200,
@@ -744,9 +680,6 @@ export const routes: RouteTable = {
     method: 'DELETE',
     path: '/api/v1/tenants/:tenantId',
     tag: 'tenants',
-    summary: 'Delete a tenant',
-    description:
-      'Deletes the tenant and all its data (members, files and their objects, audit trail after the export window).',
     status: 204,
     responseType: 'none',
   },
@@ -757,8 +690,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/tenants/:tenantId/members',
     tag: 'members',
-    summary: 'Members of a tenant',
-    description: 'Paginated with limit and cursor.',
     query: pageQuerySchema,
     status: 200,
     response: memberPageSchema,
@@ -770,14 +701,11 @@ export const routes: RouteTable = {
     method: 'PATCH',
     path: '/api/v1/tenants/:tenantId/members/:userId',
     tag: 'members',
-    summary: "Change a member's role",
-    description: 'The last admin cannot be demoted: 409 conflict.',
     params: memberParamsSchema,
     body: updateMemberBodySchema,
     bodyType: 'json',
     status: 200,
     response: memberResponseSchema,
-    errors: ['conflict'],
   },
   removeMember: {
     ...tenantRoute,
@@ -787,13 +715,9 @@ export const routes: RouteTable = {
     method: 'DELETE',
     path: '/api/v1/tenants/:tenantId/members/:userId',
     tag: 'members',
-    summary: 'Remove a member',
-    description:
-      'An admin removes anyone; a member may remove themself. The last admin cannot be removed: 409 conflict.',
     params: memberParamsSchema,
     status: 204,
     responseType: 'none',
-    errors: ['conflict'],
   },
   createInvitation: {
     ...tenantRoute,
@@ -802,13 +726,10 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/tenants/:tenantId/invitations',
     tag: 'invitations',
-    summary: 'Invite someone by e-mail',
-    description: 'Sends the invitation e-mail; the invitation is valid 7 days.',
     body: createInvitationBodySchema,
     bodyType: 'json',
     status: 201,
     response: invitationResponseSchema,
-    errors: ['conflict'],
   },
   listInvitations: {
     ...tenantRoute,
@@ -817,8 +738,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/tenants/:tenantId/invitations',
     tag: 'invitations',
-    summary: 'Pending invitations',
-    description: 'Answers the pending invitations of the tenant.',
     status: 200,
     response: invitationListSchema,
   },
@@ -829,8 +748,6 @@ export const routes: RouteTable = {
     method: 'DELETE',
     path: '/api/v1/tenants/:tenantId/invitations/:invitationId',
     tag: 'invitations',
-    summary: 'Revoke an invitation',
-    description: 'Answers 204; the invitation link stops working.',
     params: invitationParamsSchema,
     status: 204,
     responseType: 'none',
@@ -841,13 +758,10 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/invitations/accept',
     tag: 'invitations',
-    summary: 'Accept an invitation',
-    description: "The caller's verified e-mail must match the invitation's. Answers the new membership.",
     body: tokenBodySchema,
     bodyType: 'json',
     status: 200,
     response: membershipResponseSchema,
-    errors: ['forbidden', 'not_found', 'conflict', 'email_not_verified'],
   },
   uploadFile: {
     ...tenantRoute,
@@ -856,14 +770,10 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/tenants/:tenantId/files',
     tag: 'files',
-    summary: 'Upload a file (multipart)',
-    description:
-      'multipart/form-data with the part `file` and optional text fields `category` and `tags`. Streamed to the provider. Over the size limit: 413; type not allowed (judged by the bytes): 415.',
     body: uploadFieldsSchema,
     bodyType: 'multipart',
     status: 201,
     response: fileResponseSchema,
-    errors: ['payload_too_large', 'unsupported_media_type'],
   },
   createUpload: {
     ...tenantRoute,
@@ -872,14 +782,10 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/tenants/:tenantId/files/uploads',
     tag: 'files',
-    summary: 'Start a direct upload',
-    description:
-      'Answers where to PUT the bytes (a presigned URL of the provider, or a signed URL on this server for the local provider); then call completeUpload.',
     body: createUploadBodySchema,
     bodyType: 'json',
     status: 201,
     response: createUploadResponseSchema,
-    errors: ['payload_too_large', 'unsupported_media_type'],
   },
   completeUpload: {
     ...tenantRoute,
@@ -888,13 +794,9 @@ export const routes: RouteTable = {
     method: 'POST',
     path: '/api/v1/tenants/:tenantId/files/:fileId/complete',
     tag: 'files',
-    summary: 'Complete a direct upload',
-    description:
-      'Checks the object exists with the announced size and an allowed type; otherwise answers 400 and removes the object.',
     params: fileParamsSchema,
     status: 200,
     response: fileResponseSchema,
-    errors: ['unsupported_media_type', 'conflict'],
   },
   listFiles: {
     ...tenantRoute,
@@ -903,8 +805,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/tenants/:tenantId/files',
     tag: 'files',
-    summary: 'Files of a tenant',
-    description: 'Paginated; filters category, tag and q (name contains).',
     query: listFilesQuerySchema,
     status: 200,
     response: filePageSchema,
@@ -916,8 +816,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/tenants/:tenantId/files/:fileId',
     tag: 'files',
-    summary: "A file's metadata",
-    description: 'Deleted files answer 404.',
     params: fileParamsSchema,
     status: 200,
     response: fileResponseSchema,
@@ -929,9 +827,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/tenants/:tenantId/files/:fileId/download',
     tag: 'files',
-    summary: "A file's bytes",
-    description:
-      '302 to a short-lived signed URL (S3-compatible providers) or the bytes (local provider), with Content-Disposition: attachment; Range is honoured.',
     params: fileParamsSchema,
     status: 200,
     responseType: 'binary',
@@ -943,8 +838,6 @@ export const routes: RouteTable = {
     method: 'DELETE',
     path: '/api/v1/tenants/:tenantId/files/:fileId',
     tag: 'files',
-    summary: 'Delete a file',
-    description: 'Soft delete: gone from lists and downloads at once; the object is purged after a grace period.',
     params: fileParamsSchema,
     status: 204,
     responseType: 'none',
@@ -956,8 +849,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/tenants/:tenantId/audit-events',
     tag: 'audit',
-    summary: 'Audit events of a tenant',
-    description: 'Newest first, paginated; filters actorId, action, resourceType, resourceId, from, to.',
     query: listAuditEventsQuerySchema,
     status: 200,
     response: auditEventPageSchema,
@@ -969,8 +860,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/tenants/:tenantId/audit-events/export',
     tag: 'audit',
-    summary: 'Export audit events',
-    description: 'Streams every matching event as CSV or NDJSON, with Content-Disposition: attachment.',
     query: exportAuditEventsQuerySchema,
     status: 200,
     responseType: 'binary',
@@ -982,8 +871,6 @@ export const routes: RouteTable = {
     method: 'GET',
     path: '/api/v1/tenants/:tenantId/audit-events/verify',
     tag: 'audit',
-    summary: 'Verify the hash chain',
-    description: "valid is false, with the first bad event's id, when the chain was tampered with.",
     status: 200,
     response: auditVerifyResponseSchema,
   },
