@@ -62,7 +62,7 @@ const bodies: Record<string, string> = {
 const memoryFetch = async (input: string) =>
   new Response(bodies[new URL(input).pathname] ?? '{}', { headers: { 'content-type': 'application/json' } });
 
-async function timeIt(label: string, n: number, fn: () => Promise<unknown>): Promise<number> {
+async function timeIt(n: number, fn: () => Promise<unknown>): Promise<number> {
   for (let i = 0; i < 500; i++) await fn();
   const start = performance.now();
   for (let i = 0; i < n; i++) await fn();
@@ -88,11 +88,11 @@ const cases: Array<[string, () => Promise<unknown>, () => Promise<unknown>]> = [
 ];
 console.log(`\ncall overhead over an in-memory fetch (${N} calls each; shared machine, other work running):`);
 for (const [label, baseline, typed] of cases) {
-  const base = await timeIt(label, N, baseline);
-  const off = await timeIt(label, N, () =>
+  const base = await timeIt(N, baseline);
+  const off = await timeIt(N, () =>
     label === 'GET tenant' ? unvalidated.tenants.get('t1') : unvalidated.files.list('t1', { limit: 20 }),
   );
-  const on = await timeIt(label, N, typed);
+  const on = await timeIt(N, typed);
   console.log(
     `  ${label.padEnd(13)} fetch+json ${base.toFixed(1)} µs | client, no validation ${off.toFixed(1)} µs (${(off / base).toFixed(2)}x) | client, validated ${on.toFixed(1)} µs (${(on / base).toFixed(2)}x)`,
   );
