@@ -148,21 +148,28 @@ export function createKeySet(options: KeySetOptions): KeySet {
   };
   add(signing);
   for (const key of options.verificationKeys ?? []) add(key);
+  let algorithms: SigningAlgorithm[] = [];
+  const refresh = () => {
+    algorithms = [...new Set([...byKid.values()].map((k) => k.alg))];
+  };
+  refresh();
   return {
     get signingKey() {
       return signing;
     },
     get: (kid) => byKid.get(kid),
-    algorithms: () => [...new Set([...byKid.values()].map((k) => k.alg))],
+    algorithms: () => algorithms,
     rotate(key) {
       add(key);
       signing = key;
+      refresh();
     },
     retire(kid) {
       if (kid === signing.kid) {
         throw new AuthError('forbidden', `key "${kid}" signs new tokens; rotate to another key before retiring it`);
       }
       byKid.delete(kid);
+      refresh();
     },
     jwks: () => ({
       keys: [signing, ...[...byKid.values()].filter((k) => k !== signing)].map((k) => ({ ...k.publicJwk })),
