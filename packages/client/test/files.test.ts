@@ -332,3 +332,40 @@ describe('direct upload in browsers (XMLHttpRequest)', () => {
     }
   });
 });
+
+describe('streamed uploads and expired tokens', () => {
+  it('refreshes a token known to be expired before sending a stream it could not replay', async () => {
+    const order: string[] = [];
+    server.use(
+      http.post(`${BASE}/api/v1/auth/refresh`, () => {
+        order.push('refresh');
+        return HttpResponse.json({
+          accessToken: 'fresh',
+          refreshToken: 'refresh-token-fresh-xxxxxxxxxxxx',
+          tokenType: 'Bearer',
+          expiresIn: 900,
+          user: {
+            id: 'u_1',
+            email: 'ada@example.com',
+            name: 'Ada',
+            emailVerified: true,
+            createdAt: '2026-01-31T12:00:00.000Z',
+          },
+        });
+      }),
+      http.post(`${BASE}/api/v1/tenants/t1/files`, async ({ request }) => {
+        order.push(`upload ${request.headers.get('authorization')}`);
+        await request.arrayBuffer();
+        return HttpResponse.json({ file: fileRecord('f1') }, { status: 201 });
+      }),
+    );
+    const tokens = memoryTokenStorage({
+      accessToken: 'stale',
+      refreshToken: 'r'.repeat(20),
+      expiresAt: Date.now() - 1,
+    });
+    const client = createClient({ baseUrl: BASE, tokens });
+    await client.files.upload('t1', Readable.from([Buffer.from('x')]), { name: 'x.txt' });
+    expect(order).toEqual(['refresh', 'upload Bearer fresh']);
+  });
+});
