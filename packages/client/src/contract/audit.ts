@@ -73,10 +73,12 @@ export const auditEventSchema = z.object({
   id: idSchema,
   /** The tenant it concerns; null for the platform trail. */
   tenantId: idSchema.nullable(),
+  /** Position in the chain, from 1 (when the server exposes it). */
+  seq: z.number().int().positive().optional(),
   /** Who did it. */
   actor: z.object({
-    /** `user`, `system` or `anonymous`. */
-    type: z.enum(['user', 'system', 'anonymous']),
+    /** `user`, `api_key`, `system` or `anonymous`. */
+    type: z.enum(['user', 'api_key', 'system', 'anonymous']),
     /** The actor's id (user id), or null. */
     id: z.string().nullable(),
   }),
