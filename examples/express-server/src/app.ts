@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { runWithAuditContext } from '@portalkit/audit';
 import { buildOpenApi } from '@portalkit/client/contract';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import { authenticate } from './authenticate.js';
 import type { Services } from './context.js';
 import { docsRouter } from './docs.js';
+import { guardsFor } from './guards.js';
 import { problemFromPackageError } from './package-errors.js';
 import { HttpProblem, notFound, sendProblem } from './problem.js';
 import { apiRouter, type Handlers } from './routes.js';
@@ -22,6 +23,8 @@ function requestContext(services: Services): RequestHandler {
     res.locals.requestId = requestId;
     res.locals.log = services.log.child({ requestId });
     res.setHeader('x-request-id', requestId);
+    // Audit events recorded while serving the request carry its id, ip and user agent.
+    runWithAuditContext({ requestId, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null }, next);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       // Path only: query strings may carry signed-URL signatures.
@@ -37,7 +40,6 @@ function requestContext(services: Services): RequestHandler {
         'request completed',
       );
     });
-    next();
   };
 }
 
@@ -94,8 +96,7 @@ export function createApp(services: Services, handlers: Handlers): express.Expre
 
   // JSON bodies: 1 MiB at most (413 above), parsed only for application/json.
   app.use(express.json({ limit: '1mb', strict: true }));
-  const requireUser = authenticate(services.accessTokens);
-  app.use(apiRouter(handlers, (route) => (route.auth === 'none' ? [] : [requireUser]), SYSTEM_ROUTES));
+  app.use(apiRouter(handlers, guardsFor(services), SYSTEM_ROUTES));
 
   app.use((_req, _res, next) => next(notFound('route')));
   app.use(errorHandler);

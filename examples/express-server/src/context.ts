@@ -1,9 +1,10 @@
-import type { AccessTokens, KeySet } from '@portalkit/auth';
+import type { AccessTokenClaims, KeySet } from '@portalkit/auth';
 import type { Logger } from 'pino';
 import type { Cache } from './cache.js';
 import type { Config } from './config.js';
 import type { Database } from './database.js';
 import type { Mailer } from './mailer.js';
+import type { Platform } from './platform.js';
 
 /** Everything the routes use, built once at start-up by `main.ts` and closed on shutdown. */
 export interface Services {
@@ -13,7 +14,7 @@ export interface Services {
   cache: Cache;
   mailer: Mailer;
   keySet: KeySet;
-  accessTokens: AccessTokens;
+  platform: Platform;
 }
 
 declare global {
@@ -25,6 +26,8 @@ declare global {
       log: Logger;
       /** Authenticated user id, set by the auth middleware. */
       userId?: string;
+      /** Verified access-token claims, set by the authentication guard. */
+      claims?: AccessTokenClaims;
       /** Tenant of the route, set once membership is checked. */
       tenantId?: string;
     }

@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
-import { createAccessTokens } from '@portalkit/auth';
 import { createApp } from './app.js';
 import { openCache } from './cache.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -10,6 +9,7 @@ import { createHandlers } from './handlers.js';
 import { loadKeySet } from './keys.js';
 import { createLogger } from './logger.js';
 import { createMailer } from './mailer.js';
+import { createPlatform } from './platform.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -27,15 +27,9 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
   const cache = await openCache(config.redisUrl, log);
   const keySet = await loadKeySet(config.jwtPrivateKeys, config.dataDir);
-  const services: Services = {
-    config,
-    log,
-    database,
-    cache,
-    mailer: createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom }),
-    keySet,
-    accessTokens: createAccessTokens({ keys: keySet, issuer: config.publicUrl, audience: 'portalkit' }),
-  };
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom });
+  const platform = await createPlatform({ config, log, database, cache, mailer, keySet });
+  const services: Services = { config, log, database, cache, mailer, keySet, platform };
   const app = createApp(services, createHandlers(services));
 
   const server = app.listen(config.port, config.host);
@@ -71,6 +65,7 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(timer);
     try {
+      await platform.audit.close();
       services.mailer.close();
       await cache.close();
       await database.close();

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { runWithAuditContext, updateAuditContext } from '@portalkit/audit';
 import {
   buildOpenApi,
   fieldErrorsFromZod,
@@ -64,17 +66,55 @@ function validate(route: RouteDefinition): MiddlewareHandler<AppEnv> {
   });
 }
 
-/** Requires a verified `Authorization: Bearer` access token. */
-function authenticate(services: Services): MiddlewareHandler<AppEnv> {
-  return createMiddleware<AppEnv>(async (c, next) => {
+/**
+ * The middleware a route's `auth` and `role` call for: a verified bearer token; a verified e-mail for
+ * `verified` routes; for tenant routes, a token minted for that tenant and a current membership with
+ * the role (non-members and other tenants' tokens get 404, a too-weak role 403).
+ */
+function guards(services: Services): (route: RouteDefinition) => MiddlewareHandler<AppEnv>[] {
+  const { accessTokens, tenancy, authStore } = services.platform;
+  const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(c.req.header('authorization') ?? '');
     if (!match) throw new HttpProblem(401, 'unauthorized', 'send Authorization: Bearer <access token>');
-    const claims = await services.accessTokens.verify(match[1]!);
+    const claims = await accessTokens.verify(match[1]!);
     c.set('claims', claims);
     c.set('userId', claims.sub);
     c.set('log', c.var.log.child({ userId: claims.sub }));
+    updateAuditContext({ actor: { type: 'user', id: claims.sub } });
     await next();
   });
+  const verified = createMiddleware<AppEnv>(async (c, next) => {
+    const user = await authStore.findUserById(c.var.userId!);
+    if (!user) throw new HttpProblem(401, 'unauthorized', 'this account no longer exists');
+    if (user.emailVerifiedAt === null)
+      throw new HttpProblem(403, 'email_not_verified', 'verify your e-mail address first');
+    await next();
+  });
+  const tenantRole = (route: RouteDefinition) =>
+    createMiddleware<AppEnv>(async (c, next) => {
+      const tenantId = c.req.param('tenantId');
+      const claims = c.var.claims!;
+      // A token minted for tenant A never reads tenant B, whatever the caller's other memberships.
+      if (!tenantId || claims.tid !== tenantId) throw notFound('tenant');
+      const self = route.allowSelf && c.req.param('userId') === claims.sub;
+      const { member } = await tenancy.requireAccess(
+        tenantId,
+        claims.sub,
+        self ? undefined : (route.role ?? undefined),
+      );
+      c.set('tenantId', tenantId);
+      c.set('role', member.role);
+      c.set('log', c.var.log.child({ tenantId }));
+      updateAuditContext({ tenantId });
+      await next();
+    });
+  return (route) => {
+    if (route.auth === 'none') return [];
+    const chain = [authenticate];
+    if (route.auth === 'verified') chain.push(verified);
+    if (route.role) chain.push(tenantRole(route));
+    return chain;
+  };
 }
 
 async function check(fn: () => Promise<void>, timeoutMs = 2000): Promise<'ok' | 'failed'> {
@@ -105,8 +145,15 @@ export function createApp(services: Services, handlers: Handlers): Hono<AppEnv> 
     c.set('requestId', requestId);
     c.set('log', services.log.child({ requestId }));
     c.header('x-request-id', requestId);
+    const clientIp = services.config.trustProxy
+      ? (c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? getConnInfo(c).remote.address)
+      : getConnInfo(c).remote.address;
+    c.set('clientIp', clientIp);
     const started = performance.now();
-    await next();
+    // Audit events recorded while serving the request carry its id, ip and user agent.
+    await runWithAuditContext({ requestId, ip: clientIp ?? null, userAgent: c.req.header('user-agent') ?? null }, () =>
+      next(),
+    );
     c.var.log.info(
       {
         method: c.req.method,
@@ -159,7 +206,7 @@ export function createApp(services: Services, handlers: Handlers): Hono<AppEnv> 
       throw new HttpProblem(413, 'payload_too_large', 'the JSON body is larger than 1 MiB');
     },
   });
-  const requireUser = authenticate(services);
+  const guardsFor = guards(services);
   for (const route of routeList) {
     if (SYSTEM_ROUTES.has(route.name)) continue;
     const chain = handlers[route.name as RouteName] ?? [
@@ -167,9 +214,8 @@ export function createApp(services: Services, handlers: Handlers): Hono<AppEnv> 
         throw notImplemented(`${route.method} ${route.path}`);
       },
     ];
-    const guards = route.auth === 'none' ? [] : [requireUser];
     const limits = route.bodyType === 'json' ? [jsonLimit] : [];
-    (app.on as Mount)(route.method, route.path, ...limits, ...guards, validate(route), ...chain);
+    (app.on as Mount)(route.method, route.path, ...limits, ...guardsFor(route), validate(route), ...chain);
   }
 
   app.notFound((c) => problemResponse(c, notFound('route')));

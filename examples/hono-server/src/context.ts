@@ -1,9 +1,10 @@
-import type { AccessTokenClaims, AccessTokens, KeySet } from '@portalkit/auth';
+import type { AccessTokenClaims, KeySet } from '@portalkit/auth';
 import type { Logger } from 'pino';
 import type { Cache } from './cache.js';
 import type { Database } from './database.js';
 import type { Config } from './env.js';
 import type { Mailer } from './mailer.js';
+import type { Platform } from './platform.js';
 
 /** Everything the routes use, built once at start-up by `main.ts` and closed on shutdown. */
 export interface Services {
@@ -13,7 +14,7 @@ export interface Services {
   cache: Cache;
   mailer: Mailer;
   keySet: KeySet;
-  accessTokens: AccessTokens;
+  platform: Platform;
 }
 
 /** Validated input of a route, as the contract's schemas parsed it. */
@@ -27,10 +28,12 @@ export interface RouteInput {
 export interface AppEnv {
   Variables: {
     requestId: string;
+    clientIp: string | undefined;
     log: Logger;
     input: RouteInput;
     claims?: AccessTokenClaims;
     userId?: string;
     tenantId?: string;
+    role?: string;
   };
 }

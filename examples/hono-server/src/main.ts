@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { createAccessTokens } from '@portalkit/auth';
 import { createApp } from './app.js';
 import { openCache } from './cache.js';
 import type { Services } from './context.js';
@@ -11,6 +10,7 @@ import { createHandlers } from './handlers.js';
 import { loadKeySet } from './keys.js';
 import { createLogger } from './logger.js';
 import { createMailer } from './mailer.js';
+import { createPlatform } from './platform.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -28,15 +28,9 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.databaseUrl, config.dataDir, log);
   const cache = await openCache(config.redisUrl, log);
   const keySet = await loadKeySet(config.jwtPrivateKeys, config.dataDir);
-  const services: Services = {
-    config,
-    log,
-    database,
-    cache,
-    mailer: createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom }),
-    keySet,
-    accessTokens: createAccessTokens({ keys: keySet, issuer: config.publicUrl, audience: 'portalkit' }),
-  };
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom });
+  const platform = await createPlatform({ config, log, database, cache, mailer, keySet });
+  const services: Services = { config, log, database, cache, mailer, keySet, platform };
   const app = createApp(services, createHandlers(services));
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -64,6 +58,7 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(timer);
     try {
+      await platform.audit.close();
       services.mailer.close();
       await cache.close();
       await database.close();

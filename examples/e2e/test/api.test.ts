@@ -1,0 +1,285 @@
+import { join } from 'node:path';
+import { createClient, isApiError, type PortalkitClient } from '@portalkit/client';
+import { routeList } from '@portalkit/client/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, removeTemplates, SERVERS, startServer } from './harness.js';
+import { tokenFromMail } from './mail.js';
+import { MODES, useModes } from './modes.js';
+
+const modes = useModes();
+afterAll(removeTemplates);
+
+const PASSWORD = 'violet-otter-harbour-93';
+
+/** The API error code of a rejected call (fails the test when the call succeeded). */
+async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (err) {
+    if (isApiError(err)) return `${err.status} ${err.code}`;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe.each(SERVERS)('%s', (name) => {
+  describe.each(MODES)('API (%s)', (mode) => {
+    let server: RunningServer;
+    let mailDir: string;
+    const client = (): PortalkitClient => createClient({ baseUrl: server.url, retry: false });
+
+    /** Registers, verifies through the e-mail link and signs in; returns the signed-in client. */
+    async function signUp(email: string, displayName: string): Promise<PortalkitClient> {
+      const c = client();
+      expect(await c.auth.register({ email, password: PASSWORD, name: displayName })).toEqual({
+        status: 'verification_sent',
+      });
+      const token = await tokenFromMail(mailDir, email, /verify/i);
+      const { user } = await c.auth.verifyEmail({ token });
+      expect(user.emailVerified).toBe(true);
+      await c.auth.login({ email, password: PASSWORD });
+      return c;
+    }
+
+    /** Status the server gives the client's current access and refresh tokens (raw HTTP, no client logic). */
+    async function tokenStatus(c: PortalkitClient): Promise<{ access: number; refresh: number }> {
+      const tokens = await c.tokens.get();
+      if (!tokens) throw new Error('client has no tokens');
+      const me = await fetch(`${server.url}/api/v1/auth/me`, {
+        headers: { authorization: `Bearer ${tokens.accessToken}` },
+      });
+      const refresh = await fetch(`${server.url}/api/v1/auth/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+      });
+      return { access: me.status, refresh: refresh.status };
+    }
+
+    beforeAll(async () => {
+      if (!modes.available(mode)) return;
+      server = await startServer(name, modes.env(mode));
+      mailDir = join(server.dataDir, 'mail');
+    });
+    afterAll(async () => {
+      if (server) expect(await server.stop()).toBe(0);
+    });
+
+    const run = it.skipIf(!modes.available(mode));
+    const suffix = `${name}-${mode}`.replace(/[^a-z0-9]/g, '');
+    const alice = `alice.${suffix}@example.com`;
+    const bob = `bob.${suffix}@example.com`;
+    let a: PortalkitClient;
+    let b: PortalkitClient;
+    let tenantA = '';
+    let tenantB = '';
+    let bobId = '';
+
+    run('register, verify by e-mail, login; no enumeration; weak passwords refused', async () => {
+      a = await signUp(alice, 'Alice');
+      // Same answer for a taken address, and its owner gets a notice instead.
+      expect(await client().auth.register({ email: alice.toUpperCase(), password: PASSWORD, name: 'X' })).toEqual({
+        status: 'verification_sent',
+      });
+      await tokenFromMail(mailDir, alice, /tried to sign up/i).catch(() => undefined);
+      expect(await codeOf(client().auth.register({ email: `w.${alice}`, password: 'password123', name: 'W' }))).toBe(
+        '400 validation_failed',
+      );
+      expect(await codeOf(client().auth.login({ email: alice, password: 'wrong-password-1' }))).toBe(
+        '401 invalid_credentials',
+      );
+      expect(await codeOf(client().auth.login({ email: `nobody.${alice}`, password: 'wrong-password-1' }))).toBe(
+        '401 invalid_credentials',
+      );
+      const unverified = client();
+      await unverified.auth.register({ email: `late.${alice}`, password: PASSWORD, name: 'Late' });
+      expect(await codeOf(unverified.auth.login({ email: `late.${alice}`, password: PASSWORD }))).toBe(
+        '403 email_not_verified',
+      );
+      const me = await a.auth.me();
+      expect(me.user.email).toBe(alice);
+      expect(me.memberships).toEqual([]);
+      const sessions = await a.auth.sessions();
+      expect(sessions.items.filter((s) => s.current)).toHaveLength(1);
+    });
+
+    run('tenants: create (caller is admin), slug conflict, switch the active tenant by refresh', async () => {
+      const { tenant } = await a.tenants.create({ name: 'Acme', slug: `acme-${suffix}` });
+      tenantA = tenant.id;
+      expect(tenant).toMatchObject({ name: 'Acme', status: 'active' });
+      expect(await codeOf(a.tenants.create({ name: 'Again', slug: `acme-${suffix}` }))).toBe('409 conflict');
+      // The current token was minted without this tenant: it does not read it (404, not 403).
+      expect(await codeOf(a.tenants.get(tenantA))).toBe('404 not_found');
+      await a.auth.refresh({ tenantId: tenantA });
+      expect((await a.tenants.get(tenantA)).tenant.id).toBe(tenantA);
+      expect((await a.tenants.list()).items.map((t) => t.id)).toEqual([tenantA]);
+      const updated = await a.tenants.update(tenantA, { name: 'Acme Inc' });
+      expect(updated.tenant.name).toBe('Acme Inc');
+    });
+
+    run('invitations: admin invites, the invitee accepts with a matching verified e-mail', async () => {
+      const { invitation } = await a.invitations.create(tenantA, { email: bob, role: 'viewer' });
+      expect(invitation).toMatchObject({ email: bob, role: 'viewer' });
+      expect((await a.invitations.list(tenantA)).items.map((i) => i.id)).toContain(invitation.id);
+      const invitationToken = await tokenFromMail(mailDir, bob, /invited/i);
+      b = await signUp(bob, 'Bob');
+      bobId = (await b.auth.me()).user.id;
+      const { membership } = await b.invitations.accept({ token: invitationToken });
+      expect(membership).toMatchObject({ tenantId: tenantA, role: 'viewer', tenantName: 'Acme Inc' });
+      expect(await codeOf(b.invitations.accept({ token: invitationToken }))).toMatch(/^4\d\d /);
+      await b.auth.refresh({ tenantId: tenantA });
+      const members = await a.members.list(tenantA);
+      expect(members.items.map((m) => [m.email, m.role]).sort()).toEqual([
+        [alice, 'admin'],
+        [bob, 'viewer'],
+      ]);
+    });
+
+    run('roles: a viewer reads but cannot manage; promotion takes effect at once; last admin kept', async () => {
+      expect((await b.tenants.get(tenantA)).tenant.id).toBe(tenantA);
+      expect(await codeOf(b.tenants.update(tenantA, { name: 'Hijacked' }))).toBe('403 forbidden');
+      expect(await codeOf(b.invitations.create(tenantA, { email: 'x@example.com', role: 'admin' }))).toBe(
+        '403 forbidden',
+      );
+      expect(await codeOf(b.audit.list(tenantA))).toBe('403 forbidden');
+      await a.members.update(tenantA, bobId, { role: 'admin' });
+      expect((await b.invitations.list(tenantA)).items).toBeDefined();
+      await a.members.update(tenantA, bobId, { role: 'editor' });
+      expect(await codeOf(b.invitations.list(tenantA))).toBe('403 forbidden');
+      const aliceId = (await a.auth.me()).user.id;
+      expect(await codeOf(a.members.update(tenantA, aliceId, { role: 'viewer' }))).toBe('409 conflict');
+      expect(await codeOf(a.members.remove(tenantA, aliceId))).toBe('409 conflict');
+    });
+
+    run('cross-tenant: every tenant route answers 404 for a tenant the caller does not belong to', async () => {
+      const { tenant } = await b.tenants.create({ name: 'Bobco', slug: `bobco-${suffix}` });
+      tenantB = tenant.id;
+      expect(await codeOf(a.auth.refresh({ tenantId: tenantB }))).toMatch(/^(403|404) /);
+      const token = (await a.tokens.get())?.accessToken;
+      const tenantRoutes = routeList.filter((r) => r.path.includes(':tenantId'));
+      expect(tenantRoutes.length).toBeGreaterThan(15);
+      for (const route of tenantRoutes) {
+        const path = route.path.replace(':tenantId', tenantB).replace(/:[A-Za-z]+/g, bobId);
+        const res = await fetch(`${server.url}${path}`, {
+          method: route.method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: '{}' }),
+        });
+        expect(`${route.method} ${route.path} -> ${res.status}`).toBe(`${route.method} ${route.path} -> 404`);
+      }
+      // Bob's tenant is untouched.
+      expect((await b.tenants.list()).items.map((t) => t.id).sort()).toEqual([tenantA, tenantB].sort());
+    });
+
+    run('audit: tenant events recorded with actor and request id; export; verify', async () => {
+      const page = await a.audit.list(tenantA, { limit: 100 });
+      const actions = page.items.map((e) => e.action);
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'tenant.created',
+          'tenant.updated',
+          'member.invited',
+          'member.joined',
+          'member.role_changed',
+        ]),
+      );
+      const created = page.items.find((e) => e.action === 'tenant.created');
+      expect(created?.actor.type).toBe('user');
+      expect(created?.requestId).toEqual(expect.any(String));
+      const roleChanges = await a.audit.list(tenantA, { action: 'member.role_changed' });
+      expect(roleChanges.items.every((e) => e.action === 'member.role_changed')).toBe(true);
+      const exported = await a.audit.export(tenantA, { format: 'ndjson' });
+      const lines = (await exported.text()).trim().split('\n');
+      expect(lines.length).toBe(page.items.length);
+      expect(JSON.stringify(lines)).not.toMatch(/password|refreshToken/i);
+      const csv = await (await a.audit.export(tenantA, { format: 'csv' })).text();
+      expect(csv.split('\n')[0]).toMatch(/action/);
+      expect(await a.audit.verify(tenantA)).toMatchObject({ valid: true, count: page.items.length });
+    });
+
+    run('refresh rotation: reusing a spent refresh token kills the session (401 token_reused)', async () => {
+      const c = client();
+      const first = await c.auth.login({ email: alice, password: PASSWORD });
+      const post = (refreshToken: string) =>
+        fetch(`${server.url}/api/v1/auth/refresh`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ refreshToken }),
+        });
+      const second = await post(first.refreshToken);
+      expect(second.status).toBe(200);
+      const { refreshToken: next } = await second.json();
+      const reused = await post(first.refreshToken);
+      expect(reused.status).toBe(401);
+      expect((await reused.json()).code).toBe('token_reused');
+      expect((await post(next)).status).toBe(401);
+    });
+
+    run('logout, sessions, password change and reset revoke what they should', async () => {
+      const c = client();
+      await c.auth.login({ email: bob, password: PASSWORD });
+      const other = client();
+      await other.auth.login({ email: bob, password: PASSWORD });
+      const sessions = await c.auth.sessions();
+      const otherSession = sessions.items.find((s) => !s.current);
+      expect(otherSession).toBeDefined();
+      const otherTokens = await other.tokens.get();
+      await c.auth.revokeSession(otherSession!.id);
+      await other.tokens.set(otherTokens);
+      // Revocation stops the access token at once, not at its expiry, and kills the refresh token.
+      expect(await tokenStatus(other)).toEqual({ access: 401, refresh: 401 });
+
+      const newPassword = 'amber-falcon-meadow-41';
+      await c.auth.changePassword({ currentPassword: PASSWORD, newPassword });
+      await c.auth.forgotPassword({ email: bob });
+      const resetToken = await tokenFromMail(mailDir, bob, /reset/i);
+      await client().auth.resetPassword({ token: resetToken, password: PASSWORD });
+      expect(await tokenStatus(c)).toEqual({ access: 401, refresh: 401 });
+      expect(await codeOf(client().auth.resetPassword({ token: resetToken, password: newPassword }))).toMatch(
+        /^4\d\d /,
+      );
+      b = client();
+      await b.auth.login({ email: bob, password: PASSWORD, tenantId: tenantA });
+      const before = await b.tokens.get();
+      await b.auth.logout();
+      await b.tokens.set(before);
+      expect((await tokenStatus(b)).refresh).toBe(401);
+      b = client();
+      await b.auth.login({ email: bob, password: PASSWORD, tenantId: tenantA });
+    });
+
+    run('members: a removed member loses access at once; a member may leave by themself', async () => {
+      await a.members.remove(tenantA, bobId);
+      expect(await codeOf(b.tenants.get(tenantA))).toBe('404 not_found');
+      expect((await a.members.list(tenantA)).items.map((m) => m.email)).toEqual([alice]);
+    });
+
+    run('login failures are rate limited per account and IP (429 with Retry-After)', async () => {
+      const c = client();
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 7; i++) {
+        const res = await fetch(`${server.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: `late.${alice}`, password: 'not-the-password-1' }),
+        });
+        statuses.push(res.status);
+        if (res.status === 429) retryAfter = res.headers.get('retry-after');
+      }
+      expect(statuses.slice(0, 5).every((s) => s === 401 || s === 403)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      expect(c).toBeDefined();
+    });
+
+    run('delete tenant: 204, then gone; logout-all ends every session', async () => {
+      await a.tenants.delete(tenantA);
+      expect(await codeOf(a.tenants.get(tenantA))).toBe('404 not_found');
+      const before = await a.tokens.get();
+      await a.auth.logoutAll();
+      await a.tokens.set(before);
+      expect(await tokenStatus(a)).toEqual({ access: 401, refresh: 401 });
+    });
+  });
+});
