@@ -1,4 +1,4 @@
-import { buildOpenApi, routeList } from '@portalkit/client/contract';
+import { buildOpenApi, type RouteName, routeDocs, routeList } from '@portalkit/client/contract';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 
@@ -51,5 +51,20 @@ describe('buildOpenApi', () => {
 
   it('is plain JSON (survives a round trip)', () => {
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+  });
+});
+
+describe('routeDocs', () => {
+  it('documents every route, and every JSON body has an example that the contract accepts', () => {
+    for (const route of routeList) {
+      const docs = routeDocs[route.name as RouteName];
+      expect(docs.summary, route.name).not.toBe('');
+      if (route.bodyType !== 'json') continue;
+      expect(docs.example, route.name).toBeDefined();
+      expect(route.body?.safeParse(docs.example).success, route.name).toBe(true);
+    }
+    const doc = buildOpenApi();
+    const login = doc.paths['/api/v1/auth/login']!.post as Json;
+    expect(login.requestBody.content['application/json'].example).toEqual(routeDocs.login.example);
   });
 });

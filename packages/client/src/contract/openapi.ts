@@ -125,7 +125,10 @@ function parametersOf(route: RouteDefinition): JsonSchema[] {
 
 function requestBodyOf(route: RouteDefinition): JsonSchema | undefined {
   if (route.bodyType === 'json' && route.body) {
-    return { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } };
+    const media: JsonSchema = { schema: jsonSchema(route.body, 'input') };
+    const example = routeDocs[route.name as RouteName].example;
+    if (example !== undefined) media.example = example;
+    return { required: true, content: { 'application/json': media } };
   }
   if (route.bodyType === 'multipart') {
     const fields = route.body

@@ -10,6 +10,8 @@ export interface RouteDoc {
   readonly description: string;
   /** Problem codes specific to this route (the generic ones are implied by auth, role and input). */
   readonly errors: readonly ProblemCode[];
+  /** An example request body (JSON routes), shown in the OpenAPI document. */
+  readonly example?: unknown;
 }
 
 /**
@@ -54,33 +56,39 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
     description:
       'Answers 202 whether or not the e-mail is taken (no enumeration). A weak password answers 400 validation_failed saying why.',
     errors: [],
+    example: { email: 'ada@example.com', password: 'correct horse battery staple', name: 'Ada Lovelace' },
   },
   verifyEmail: {
     summary: 'Verify an e-mail address',
     description: 'Consumes the single-use verification token (valid 24 h) from the e-mail link.',
     errors: [],
+    example: { token: 'k3J9x0-example-token' },
   },
   resendVerification: {
     summary: 'Send the verification e-mail again',
     description: 'Always answers 202.',
     errors: ['rate_limited'],
+    example: { email: 'ada@example.com' },
   },
   login: {
     summary: 'Sign in',
     description:
       "Answers a token pair. Without tenantId the user's only membership (if exactly one) becomes active. Wrong e-mail or password: 401 invalid_credentials; unverified e-mail: 403 email_not_verified; too many failures: 429 rate_limited with Retry-After.",
     errors: ['invalid_credentials', 'email_not_verified', 'rate_limited', 'forbidden'],
+    example: { email: 'ada@example.com', password: 'correct horse battery staple' },
   },
   refresh: {
     summary: 'Rotate the refresh token',
     description:
       'Answers a new pair; the presented refresh token is dead afterwards. Presenting an already-used token revokes the session and answers 401 token_reused. tenantId switches the active tenant (membership required).',
     errors: ['unauthorized', 'token_reused', 'forbidden', 'not_found'],
+    example: { refreshToken: 'q8V2mC4y1tW9eR7uI5oP3aS6dF0gH2jK4lZ8xC1vB3n' },
   },
   logout: {
     summary: 'Sign out this session',
     description: "Answers 204; the session's refresh tokens are dead.",
     errors: [],
+    example: { refreshToken: 'q8V2mC4y1tW9eR7uI5oP3aS6dF0gH2jK4lZ8xC1vB3n' },
   },
   logoutAll: {
     summary: 'Sign out every session',
@@ -91,16 +99,19 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
     summary: 'Request a password reset e-mail',
     description: 'Always answers 202 (no enumeration); sends a reset e-mail when the account exists.',
     errors: ['rate_limited'],
+    example: { email: 'ada@example.com' },
   },
   resetPassword: {
     summary: 'Set a new password with a reset token',
     description: 'Consumes the single-use reset token (valid 1 h); every session of the user is revoked.',
     errors: [],
+    example: { token: 'k3J9x0-example-token', password: 'a brand new passphrase' },
   },
   changePassword: {
     summary: 'Change the password',
     description: 'Answers 204; the other sessions of the user are revoked.',
     errors: ['invalid_credentials'],
+    example: { currentPassword: 'correct horse battery staple', newPassword: 'a brand new passphrase' },
   },
   me: {
     summary: 'The caller and their memberships',
@@ -121,6 +132,7 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
     summary: 'Create a tenant',
     description: 'The caller becomes its admin. A taken slug answers 409 conflict.',
     errors: ['conflict', 'email_not_verified'],
+    example: { name: 'Acme Inc.', slug: 'acme-inc' },
   },
   listTenants: {
     summary: "The caller's tenants",
@@ -136,6 +148,7 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
     summary: 'Rename a tenant or change its settings',
     description: 'Updates name and/or settings.',
     errors: [],
+    example: { name: 'Acme GmbH', settings: { theme: 'dark' } },
   },
   deleteTenant: {
     summary: 'Delete a tenant',
@@ -152,6 +165,7 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
     summary: "Change a member's role",
     description: 'The last admin cannot be demoted: 409 conflict.',
     errors: ['conflict'],
+    example: { role: 'editor' },
   },
   removeMember: {
     summary: 'Remove a member',
@@ -163,6 +177,7 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
     summary: 'Invite someone by e-mail',
     description: 'Sends the invitation e-mail; the invitation is valid 7 days.',
     errors: ['conflict'],
+    example: { email: 'bob@example.com', role: 'viewer' },
   },
   listInvitations: {
     summary: 'Pending invitations',
@@ -178,6 +193,7 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
     summary: 'Accept an invitation',
     description: "The caller's verified e-mail must match the invitation's. Answers the new membership.",
     errors: ['forbidden', 'not_found', 'conflict', 'email_not_verified'],
+    example: { token: 'k3J9x0-example-token' },
   },
   uploadFile: {
     summary: 'Upload a file (multipart)',
@@ -190,6 +206,7 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
     description:
       'Answers where to PUT the bytes (a presigned URL of the provider, or a signed URL on this server for the local provider); then call completeUpload.',
     errors: ['payload_too_large', 'unsupported_media_type'],
+    example: { name: 'report.pdf', size: 48213, contentType: 'application/pdf' },
   },
   completeUpload: {
     summary: 'Complete a direct upload',
