@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAuthStoreSuite } from './conformance/store-suite.js';
+import { codeOf, PASSWORD, setup } from './helpers.js';
 
 const database = useTestDatabase();
 // biome-ignore lint/suspicious/noExplicitAny: the auth tables live in the user's own database type; they are addressed by name
@@ -40,6 +41,26 @@ describe.skipIf(!needs('postgres', 'kysely AuthStore'))('kysely AuthStore on Pos
       select table_name, column_name from information_schema.columns
       where table_name in ('auth_refresh_tokens', 'auth_one_time_tokens') order by 1, 2`.execute(db);
     expect(columns.rows.filter((c) => /token|secret/u.test(c.column_name))).toEqual([]);
+  });
+
+  it('the auth service on PostgreSQL: 50 parallel refreshes of one token issue one pair; reuse kills the session', async () => {
+    const t = await setup({ store: kyselyAuthStore(db) });
+    await t.verifiedUser('pg-service@example.com');
+    const first = await t.auth.login({ email: 'pg-service@example.com', password: PASSWORD });
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => t.auth.refresh({ refreshToken: first.refreshToken })),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason.code).toBe('token_reused');
+    // strict mode: the concurrent reuse revoked the family, the winner's pair included
+    const winner = won[0]?.status === 'fulfilled' ? won[0].value : undefined;
+    expect(await codeOf(t.auth.refresh({ refreshToken: winner?.refreshToken ?? '' }))).toBe('token_invalid');
+    expect(await codeOf(t.auth.verifyAccessToken(winner?.accessToken ?? ''))).toBe('token_invalid');
+    const live = await sql<{ n: string }>`
+      select count(*) as n from auth_refresh_tokens t join auth_sessions s on s.id = t.session_id
+      where s.id = ${first.sessionId} and t.used_at is null and s.revoked_at is null`.execute(db);
+    expect(Number(live.rows[0]?.n)).toBe(0);
   });
 
   runAuthStoreSuite('kysely (PostgreSQL)', () => kyselyAuthStore(db));
