@@ -45,6 +45,37 @@ describe('register', () => {
   });
 });
 
+describe('per-IP limits of the anonymous flows', () => {
+  it('register, forgot-password and resend-verification are limited per IP, the same for known and unknown e-mails', async () => {
+    const t = await setup({
+      rateLimits: {
+        register: { points: 2, durationSeconds: 3600 },
+        forgotPassword: { points: 2, durationSeconds: 3600 },
+        resendVerification: { points: 2, durationSeconds: 3600 },
+      },
+    });
+    await t.auth.register({ email: 'r1@example.com', password: PASSWORD, name: 'R' }, ctx);
+    await t.auth.register({ email: 'r1@example.com', password: PASSWORD, name: 'R' }, ctx);
+    const limited = await t.auth
+      .register({ email: 'r2@example.com', password: PASSWORD, name: 'R' }, ctx)
+      .catch((e) => e);
+    expect(limited.code).toBe('rate_limited');
+    expect(limited.retryAfterMs).toBeGreaterThan(3500_000);
+    expect(await t.store.findUserByEmail('r2@example.com')).toBeNull();
+    expect(
+      await codeOf(
+        t.auth.register({ email: 'r2@example.com', password: PASSWORD, name: 'R' }, { ip: '198.51.100.77' }),
+      ),
+    ).toBe('ok');
+    for (const flow of ['forgotPassword', 'resendVerification'] as const) {
+      await t.auth[flow]({ email: 'r1@example.com' }, ctx);
+      await t.auth[flow]({ email: 'nobody@example.com' }, ctx);
+      expect(await codeOf(t.auth[flow]({ email: 'r1@example.com' }, ctx))).toBe('rate_limited');
+      expect(await codeOf(t.auth[flow]({ email: 'nobody@example.com' }, ctx))).toBe('rate_limited');
+    }
+  });
+});
+
 describe('verify-email and resend-verification', () => {
   it('a verification token works once, and two concurrent uses have one winner', async () => {
     const t = await setup();

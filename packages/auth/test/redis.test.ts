@@ -1,4 +1,11 @@
-import { createAccessTokens, createKeySet, generateSigningKey, isAuthError, memoryRateLimiter } from '@portalkit/auth';
+import {
+  createAccessTokens,
+  createKeySet,
+  enforceRateLimit,
+  generateSigningKey,
+  isAuthError,
+  memoryRateLimiter,
+} from '@portalkit/auth';
 import { redisRateLimiter, redisRevokedSessions } from '@portalkit/auth/redis';
 import { needs, useRedis } from '@portalkit/test-utils';
 import { Redis } from 'ioredis';
@@ -21,6 +28,19 @@ describe('memory rate limiter', () => {
     expect((await limiter.consume('other')).allowed).toBe(true);
     await limiter.reset('k');
     expect((await limiter.consume('k')).allowed).toBe(true);
+  });
+});
+
+describe('enforceRateLimit (per-tenant and global request limits for hosts)', () => {
+  it('passes within the budget and throws rate_limited with retryAfterMs beyond it', async () => {
+    const perTenant = memoryRateLimiter({ name: 'tenant', points: 2, durationSeconds: 60 });
+    expect((await enforceRateLimit(perTenant, 't1')).remaining).toBe(1);
+    await enforceRateLimit(perTenant, 't1');
+    const error = await enforceRateLimit(perTenant, 't1').catch((e) => e);
+    expect(isAuthError(error) && error.code).toBe('rate_limited');
+    expect(error.retryAfterMs).toBeGreaterThan(0);
+    await expect(enforceRateLimit(perTenant, 't2')).resolves.toMatchObject({ allowed: true });
+    expect(() => memoryRateLimiter({ name: '', points: 0, durationSeconds: 1 })).toThrow(TypeError);
   });
 });
 
