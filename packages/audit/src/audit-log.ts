@@ -12,7 +12,16 @@ import { DEFAULT_REDACT_FIELDS, type FieldPattern, fieldMatcher } from './redact
 import type { AuditStore, Checkpoint } from './store.js';
 import { type VerifyOptions, type VerifyResult, verifyChain } from './verify.js';
 
-/** Personal field names committed through HMACs by default (matched exactly, case-insensitively, ignoring `_`/`-`). */
+/**
+ * Personal field names committed through HMACs by default (matched exactly, case-insensitively, ignoring `_`/`-`).
+ *
+ * @example
+ * ```ts
+ * import { createAuditLog, DEFAULT_PERSONAL_FIELDS, memoryAuditStore } from '@portalkit/audit';
+ *
+ * createAuditLog({ store: memoryAuditStore(), personalFields: [...DEFAULT_PERSONAL_FIELDS, 'iban'] });
+ * ```
+ */
 export const DEFAULT_PERSONAL_FIELDS: readonly string[] = [
   'email',
   'name',
@@ -153,7 +162,16 @@ const consoleLogger: AuditLogger = {
   error: (details, message) => console.error(message, details),
 };
 
-/** What erased values become (an actor or resource id becomes the pseudonym instead). */
+/**
+ * What erased values become (an actor or resource id becomes the pseudonym instead).
+ *
+ * @example
+ * ```ts
+ * import { ERASED } from '@portalkit/audit';
+ *
+ * const wasErased = event.ip === ERASED;
+ * ```
+ */
 export const ERASED = '[ERASED]';
 
 function encodeCursor(seq: number): string {
@@ -194,6 +212,7 @@ export function createAuditLog<Tx = never>(options: AuditLogOptions<Tx>): AuditL
   const signer = createCheckpointSigner(options.checkpoints);
   const writer = options.buffer ? new BufferedWriter((events) => store.append(events), logger, options.buffer) : null;
   let closed = false;
+  let checkpointTimer: NodeJS.Timeout | null = null;
 
   const prepare = (input: RecordInput): PreparedEvent => prepareEvent(input, prepareOptions);
   const wrapStore = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
@@ -382,6 +401,8 @@ export function createAuditLog<Tx = never>(options: AuditLogOptions<Tx>): AuditL
     flush,
 
     async close() {
+      if (checkpointTimer) clearInterval(checkpointTimer);
+      checkpointTimer = null;
       if (writer) await writer.close();
       closed = true;
     },
@@ -390,6 +411,20 @@ export function createAuditLog<Tx = never>(options: AuditLogOptions<Tx>): AuditL
       return writer ? writer.stats() : { pending: 0, written: 0, dropped: 0, failedWrites: 0 };
     },
   };
+  const interval = options.checkpoints?.intervalMs;
+  if (interval && signer.canSign) {
+    checkpointTimer = setInterval(() => {
+      log
+        .checkpointAll()
+        .catch((error: unknown) =>
+          logger.error(
+            { err: error instanceof Error ? error.message : String(error) },
+            '[portalkit/audit] periodic checkpoint failed',
+          ),
+        );
+    }, interval);
+    checkpointTimer.unref();
+  }
   return log;
 }
 

@@ -15,6 +15,20 @@ export interface CheckpointKeys {
    * @default {}
    */
   publicKeys?: Record<string, KeyObject | string>;
+  /**
+   * When set (and `privateKey` is given), runs `checkpointAll()` every this many ms in the
+   * background (failures are logged); stopped by `close()`.
+   * @default undefined
+   */
+  intervalMs?: number;
+}
+
+/** An Ed25519 key pair as PEM text. */
+export interface CheckpointKeyPair {
+  /** PKCS#8 PEM private key: keep it secret (e.g. in your secret store), give it to writers. */
+  privateKey: string;
+  /** SPKI PEM public key: give it to verifiers and auditors. */
+  publicKey: string;
 }
 
 /**
@@ -28,7 +42,7 @@ export interface CheckpointKeys {
  * // store privateKey as a secret; publish publicKey to auditors
  * ```
  */
-export function generateCheckpointKeys(): { privateKey: string; publicKey: string } {
+export function generateCheckpointKeys(): CheckpointKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   return {
     privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
@@ -62,7 +76,7 @@ export function checkpointPayload(cp: Omit<Checkpoint, 'signature'>): Buffer {
   );
 }
 
-/** Resolved checkpoint keys. */
+/** Resolved checkpoint keys (internal). */
 export interface CheckpointSigner {
   sign(cp: Omit<Checkpoint, 'signature' | 'keyId'>): Checkpoint;
   check(cp: Checkpoint): 'ok' | 'bad_signature' | 'unknown_key';

@@ -91,13 +91,13 @@ const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
 const id = z.string().min(1).max(512);
 
 /** zod schema of {@link AuditActor}. @example `auditActorSchema.parse({ type: 'user', id: 'u1' })` */
-export const auditActorSchema = z.object({
+export const auditActorSchema: z.ZodType<AuditActor> = z.object({
   type: z.enum(['user', 'api_key', 'system']),
   id: id.nullable(),
 });
 
 /** zod schema of {@link AuditResource}. @example `auditResourceSchema.parse({ type: 'file', id: 'f1' })` */
-export const auditResourceSchema = z.object({
+export const auditResourceSchema: z.ZodType<AuditResource> = z.object({
   type: z.string().min(1).max(128),
   id: id.nullable(),
 });
@@ -112,7 +112,7 @@ export const auditResourceSchema = z.object({
  * const event = auditEventSchema.parse(JSON.parse(line));
  * ```
  */
-export const auditEventSchema = z.object({
+export const auditEventSchema: z.ZodType<AuditEvent> = z.object({
   id: z.string().uuid(),
   tenantId: id.nullable(),
   seq: z.number().int().positive(),
@@ -137,14 +137,19 @@ export const auditEventSchema = z.object({
   ),
   prevHash: z.string().regex(/^[0-9a-f]{64}$/),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
-});
+}) as unknown as z.ZodType<AuditEvent>;
 
 /** What {@link AuditLog.record} takes. Missing context fields come from the request scope. */
 export interface RecordInput {
   /** Dotted lowercase verb: `<domain>.<verb>`, e.g. `file.uploaded`. */
   action: string;
   /** What it was done to; `id` may be omitted (stored as `null`). */
-  resource: { type: string; id?: string | null };
+  resource: {
+    /** Resource kind, e.g. `file`, `member`, `user`. */
+    type: string;
+    /** Resource id. @default null */
+    id?: string | null;
+  };
   /** State before (plain JSON data; Dates become ISO strings). Redacted before storing. */
   before?: unknown;
   /** State after. Redacted before storing. */
@@ -173,7 +178,7 @@ export interface RecordInput {
  * recordInputSchema.parse({ action: 'file.uploaded', resource: { type: 'file', id: 'f1' } });
  * ```
  */
-export const recordInputSchema = z.object({
+export const recordInputSchema: z.ZodType<RecordInput> = z.object({
   action: z
     .string()
     .max(128)
@@ -187,4 +192,4 @@ export const recordInputSchema = z.object({
   requestId: z.string().max(256).nullable().optional(),
   ip: z.string().max(128).nullable().optional(),
   userAgent: z.string().max(2048).nullable().optional(),
-});
+}) as unknown as z.ZodType<RecordInput>;

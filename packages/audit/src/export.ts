@@ -1,6 +1,15 @@
 import type { AuditEvent } from './event.js';
 
-/** Column order of the CSV export. */
+/**
+ * Column order of the CSV export.
+ *
+ * @example
+ * ```ts
+ * import { CSV_COLUMNS } from '@portalkit/audit';
+ *
+ * const actorColumn = CSV_COLUMNS.indexOf('actorId');
+ * ```
+ */
 export const CSV_COLUMNS = [
   'id',
   'tenantId',

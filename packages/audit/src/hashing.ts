@@ -2,7 +2,16 @@ import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson, type JsonValue } from './canonical-json.js';
 import type { AuditEvent, PersonalEntry } from './event.js';
 
-/** `prevHash` of the first event of every chain: 64 zeros. */
+/**
+ * `prevHash` of the first event of every chain: 64 zeros.
+ *
+ * @example
+ * ```ts
+ * import { GENESIS_HASH } from '@portalkit/audit';
+ *
+ * const isFirst = event.prevHash === GENESIS_HASH;
+ * ```
+ */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**

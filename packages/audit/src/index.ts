@@ -12,7 +12,12 @@ export {
 } from './audit-log.js';
 export type { AuditLogger, BufferOptions, BufferStats, OverflowPolicy } from './buffered-writer.js';
 export { canonicalJson, type JsonValue } from './canonical-json.js';
-export { type CheckpointKeys, checkpointPayload, generateCheckpointKeys } from './checkpoints.js';
+export {
+  type CheckpointKeyPair,
+  type CheckpointKeys,
+  checkpointPayload,
+  generateCheckpointKeys,
+} from './checkpoints.js';
 export { type AuditContext, getAuditContext, runWithAuditContext, updateAuditContext } from './context.js';
 export { type AuditChange, diff } from './diff.js';
 export { AuditError, type AuditErrorCode, type AuditErrorOptions, isAuditError } from './errors.js';

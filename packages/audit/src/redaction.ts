@@ -1,11 +1,27 @@
 import type { JsonValue } from './canonical-json.js';
 
-/** What a redacted value is replaced with. */
+/**
+ * What a redacted value is replaced with.
+ *
+ * @example
+ * ```ts
+ * import { REDACTED } from '@portalkit/audit';
+ *
+ * const hidden = event.after?.password === REDACTED;
+ * ```
+ */
 export const REDACTED = '[REDACTED]';
 
 /**
  * Field names redacted by default (matched case-insensitively, ignoring `_` and `-`, anywhere in
  * the name: `passwordHash`, `refresh_token`, `X-Api-Key` all match).
+ *
+ * @example
+ * ```ts
+ * import { createAuditLog, DEFAULT_REDACT_FIELDS, memoryAuditStore } from '@portalkit/audit';
+ *
+ * createAuditLog({ store: memoryAuditStore(), redactFields: [...DEFAULT_REDACT_FIELDS, /^ssn$/i] });
+ * ```
  */
 export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   'password',

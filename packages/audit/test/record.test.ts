@@ -149,3 +149,24 @@ describe('record: content', () => {
     ]);
   });
 });
+
+describe('periodic checkpoints', () => {
+  it('signs a checkpoint for every moved chain on the interval until close()', async () => {
+    const { generateCheckpointKeys } = await import('@portalkit/audit');
+    const store = memoryAuditStore();
+    const audit = createAuditLog({
+      store,
+      checkpoints: { privateKey: generateCheckpointKeys().privateKey, intervalMs: 20 },
+    });
+    await audit.record({
+      action: 'tenant.created',
+      resource: { type: 'tenant', id: 't1' },
+      tenantId: 't1',
+      actor: { type: 'system', id: null },
+    });
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await store.checkpoints('t1')).toEqual([expect.objectContaining({ seq: 1, kind: 'periodic' })]);
+    await audit.close();
+    expect(await audit.verify({ tenantId: 't1' })).toMatchObject({ valid: true, checkpoints: 1 });
+  });
+});
