@@ -189,3 +189,10 @@ describe('errors', () => {
     await expect(client.request('health', {})).rejects.toMatchObject({ code: 'invalid_response' });
   });
 });
+
+describe('bad input', () => {
+  it('throws a clear error for an empty path parameter, before any request', async () => {
+    const client = createClient({ baseUrl: BASE, tokens: memoryTokenStorage({ accessToken: 'a', refreshToken: 'r' }) });
+    await expect(client.files.get('t1', '')).rejects.toThrow(/getFile: the path parameter "fileId" is missing/);
+  });
+});

@@ -57,3 +57,47 @@ describe('pagination', () => {
     expect(empty).toEqual([]);
   });
 });
+
+describe('audit and member iterators', () => {
+  it('walks audit events with filters, and members', async () => {
+    const seen: string[] = [];
+    const event = (id: string) => ({
+      id,
+      tenantId: 't1',
+      actor: { type: 'user', id: 'u1' },
+      action: 'file.uploaded',
+      resource: { type: 'file', id: 'f1' },
+      ip: null,
+      userAgent: null,
+      requestId: null,
+      occurredAt: '2026-01-31T12:00:00.000Z',
+      hash: 'b'.repeat(64),
+      prevHash: 'a'.repeat(64),
+    });
+    server.use(
+      http.get(`${BASE}/api/v1/tenants/t1/audit-events`, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        seen.push(params.toString());
+        return params.get('cursor')
+          ? HttpResponse.json({ items: [event('e3')], nextCursor: null })
+          : HttpResponse.json({ items: [event('e1'), event('e2')], nextCursor: 'c2' });
+      }),
+      http.get(`${BASE}/api/v1/tenants/t1/members`, () =>
+        HttpResponse.json({
+          items: [
+            { userId: 'u1', email: 'a@example.com', name: 'A', role: 'admin', joinedAt: '2026-01-31T12:00:00.000Z' },
+          ],
+          nextCursor: null,
+        }),
+      ),
+    );
+    const client = createClient({ baseUrl: BASE, tokens: memoryTokenStorage({ accessToken: 'a', refreshToken: 'r' }) });
+    const ids: string[] = [];
+    for await (const e of client.audit.iterate('t1', { action: 'file.uploaded' })) ids.push(e.id);
+    expect(ids).toEqual(['e1', 'e2', 'e3']);
+    expect(seen).toEqual(['action=file.uploaded', 'action=file.uploaded&cursor=c2']);
+    const members: string[] = [];
+    for await (const m of client.members.iterate('t1')) members.push(m.userId);
+    expect(members).toEqual(['u1']);
+  });
+});
