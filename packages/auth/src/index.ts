@@ -97,6 +97,7 @@ export type {
   NewOneTimeToken,
   NewRefreshToken,
   OneTimeTokenKind,
+  PurgeResult,
   RefreshNotRotated,
   RefreshReused,
   RefreshRotated,

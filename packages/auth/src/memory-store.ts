@@ -141,6 +141,28 @@ export function memoryAuthStore(): AuthStore {
       if (oneTime.has(token.hash)) throw new AuthError('conflict', 'one-time token hash already exists');
       oneTime.set(token.hash, { ...token, usedAt: null });
     },
+    async purgeExpired(now) {
+      const result = { sessions: 0, refreshTokens: 0, oneTimeTokens: 0 };
+      for (const [id, session] of sessions) {
+        if (session.expiresAt <= now) {
+          sessions.delete(id);
+          result.sessions++;
+        }
+      }
+      for (const [hash, token] of refresh) {
+        if (token.expiresAt <= now || !sessions.has(token.sessionId)) {
+          refresh.delete(hash);
+          result.refreshTokens++;
+        }
+      }
+      for (const [hash, token] of oneTime) {
+        if (token.expiresAt <= now || token.usedAt !== null) {
+          oneTime.delete(hash);
+          result.oneTimeTokens++;
+        }
+      }
+      return result;
+    },
     async findOneTimeToken(hash, kind, now) {
       const row = oneTime.get(hash);
       if (!row || row.kind !== kind || row.usedAt !== null || row.expiresAt <= now) return null;

@@ -147,6 +147,16 @@ export interface NewOneTimeToken {
   expiresAt: Date;
 }
 
+/** Counts of rows removed by {@link AuthStore.purgeExpired}. */
+export interface PurgeResult {
+  /** Sessions past their absolute expiry (revoked or not), with their refresh tokens. */
+  sessions: number;
+  /** Refresh tokens past their own expiry (spent or not). */
+  refreshTokens: number;
+  /** Single-use tokens that are spent or expired. */
+  oneTimeTokens: number;
+}
+
 /**
  * Persistence of `@portalkit/auth`: users, sessions with their refresh tokens, and single-use
  * tokens. Adapters: `memoryAuthStore()` (this package), `kyselyAuthStore(db)`
@@ -196,4 +206,11 @@ export interface AuthStore {
    * gets the user id; unknown, spent and expired tokens give null.
    */
   consumeOneTimeToken(hash: string, kind: OneTimeTokenKind, now: Date): Promise<ConsumedOneTimeToken | null>;
+
+  /**
+   * Deletes what can no longer be used: expired sessions (with their tokens), expired refresh
+   * tokens, spent or expired single-use tokens. Spent refresh tokens stay until they expire, so
+   * reuse is still detected. Run it periodically (e.g. hourly) from one instance.
+   */
+  purgeExpired(now: Date): Promise<PurgeResult>;
 }

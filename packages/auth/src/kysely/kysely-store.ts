@@ -314,6 +314,26 @@ export function kyselyAuthStore(db: Kysely<any>, options: KyselyAuthStoreOptions
           throw error;
         }
       }),
+    purgeExpired: (now) =>
+      q(() =>
+        db.transaction().execute(async (trx) => {
+          const expiredSessions = trx.selectFrom('auth_sessions').select('id').where('expires_at', '<=', now);
+          const tokens = await trx
+            .deleteFrom('auth_refresh_tokens')
+            .where((eb) => eb.or([eb('expires_at', '<=', now), eb('session_id', 'in', expiredSessions)]))
+            .executeTakeFirst();
+          const gone = await trx.deleteFrom('auth_sessions').where('expires_at', '<=', now).executeTakeFirst();
+          const oneTime = await trx
+            .deleteFrom('auth_one_time_tokens')
+            .where((eb) => eb.or([eb('expires_at', '<=', now), eb('used_at', 'is not', null)]))
+            .executeTakeFirst();
+          return {
+            sessions: Number(gone.numDeletedRows),
+            refreshTokens: Number(tokens.numDeletedRows),
+            oneTimeTokens: Number(oneTime.numDeletedRows),
+          };
+        }),
+      ),
     findOneTimeToken: (hash, kind, now) =>
       q(async () => {
         const row = await db

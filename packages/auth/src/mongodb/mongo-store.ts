@@ -259,6 +259,21 @@ export function mongoAuthStore(db: Db, options: MongoAuthStoreOptions = {}): Mon
       q(async () => {
         await oneTime.insertOne({ ...token, usedAt: null });
       }),
+    purgeExpired: (now) =>
+      q(async () => {
+        const expired = await sessions.find({ expiresAt: { $lte: now } }, { projection: { _id: 0, id: 1 } }).toArray();
+        const ids = expired.map((d) => d.id as string);
+        const tokens = await refresh.deleteMany({ $or: [{ expiresAt: { $lte: now } }, { sessionId: { $in: ids } }] });
+        const gone = ids.length > 0 ? await sessions.deleteMany({ id: { $in: ids } }) : { deletedCount: 0 };
+        const oneTimeGone = await oneTime.deleteMany({
+          $or: [{ expiresAt: { $lte: now } }, { usedAt: { $ne: null } }],
+        });
+        return {
+          sessions: gone.deletedCount,
+          refreshTokens: tokens.deletedCount,
+          oneTimeTokens: oneTimeGone.deletedCount,
+        };
+      }),
     findOneTimeToken: (hash, kind, now) =>
       q(async () => {
         const d = await oneTime.findOne(

@@ -330,6 +330,57 @@ export function runAuthStoreSuite(
       expect(await store.consumeOneTimeToken('unknown', 'password_reset', new Date())).toBeNull();
     });
 
+    it('purgeExpired removes expired sessions and tokens, keeps live ones and spent-but-unexpired refresh tokens', async () => {
+      const store = await factory();
+      const user = await store.createUser(newUser());
+      const now = Date.now();
+      // a live session whose first token is spent (must stay for reuse detection)
+      const { session: live, first } = await newSession(store, user.id);
+      const second = token();
+      await store.rotateRefreshToken({ hash: first.hash, next: second, now: new Date(now), reuseGraceMs: 0 });
+      // a session with an expired token
+      const { first: stale } = await newSession(store, user.id, token(1000));
+      const spentOnce = id();
+      const pending = id();
+      const expiredOnce = id();
+      const make = (hash: string, ttl: number) =>
+        store.createOneTimeToken({
+          hash,
+          kind: 'password_reset',
+          userId: user.id,
+          createdAt: new Date(now),
+          expiresAt: new Date(now + ttl),
+        });
+      await make(spentOnce, HOUR);
+      await make(pending, HOUR);
+      await make(expiredOnce, 1000);
+      await store.consumeOneTimeToken(spentOnce, 'password_reset', new Date(now));
+      const result = await store.purgeExpired(new Date(now + 2000));
+      // counts include rows of other tests when the backend is shared by the file
+      expect(result.refreshTokens).toBeGreaterThanOrEqual(1);
+      expect(result.oneTimeTokens).toBeGreaterThanOrEqual(2);
+      expect(await store.findOneTimeToken(expiredOnce, 'password_reset', new Date(now))).toBeNull();
+      expect(await store.findSessionByRefreshToken(stale.hash)).toBeNull();
+      expect(
+        (
+          await store.rotateRefreshToken({
+            hash: first.hash,
+            next: token(),
+            now: new Date(now + 3000),
+            reuseGraceMs: 0,
+          })
+        ).status,
+      ).toBe('reused');
+      expect(await store.findOneTimeToken(pending, 'password_reset', new Date(now + 2000))).toEqual({
+        userId: user.id,
+      });
+      // past the sessions' absolute expiry everything of them goes
+      const later = await store.purgeExpired(new Date(now + 25 * HOUR));
+      expect(later.sessions).toBeGreaterThanOrEqual(2);
+      expect(await store.findSession(live.id)).toBeNull();
+      expect(await store.findSessionByRefreshToken(second.hash)).toBeNull();
+    });
+
     it.skipIf(!parallel)(`one-time tokens: 20 concurrent uses, exactly one winner${parallelNote}`, async () => {
       const store = await factory();
       const user = await store.createUser(newUser());
