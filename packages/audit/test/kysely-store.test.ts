@@ -4,6 +4,7 @@ import { needs, useTestDatabase } from '@portalkit/test-utils';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlTamper } from './conformance/sql-tamper.js';
 import { runAuditStoreSuite } from './conformance/store-suite.js';
 
 const database = useTestDatabase();
@@ -25,28 +26,7 @@ afterAll(async () => {
 describe.skipIf(!pgUp)('kysely AuditStore', () => {
   runAuditStoreSuite('kysely (PostgreSQL)', () => ({
     store: kyselyAuditStore(db),
-    tamper: {
-      // Straight SQL, as someone with database access would do it.
-      async replaceEvent(e) {
-        await sql`UPDATE audit_events SET seq = ${e.seq}, action = ${e.action}, ip = ${e.ip}, prev_hash = ${e.prevHash},
-          hash = ${e.hash}, actor_id = ${e.actor.id}, after = ${e.after === undefined ? null : JSON.stringify(e.after)}::jsonb
-          WHERE id = ${e.id}`.execute(db);
-      },
-      async insertEvent(e) {
-        await sql`INSERT INTO audit_events (id, chain_key, tenant_id, seq, actor_type, actor_id, action, resource_type, resource_id,
-          after, changes, ip, user_agent, request_id, occurred_at, subjects, personal, prev_hash, hash)
-          VALUES (${e.id}, ${e.tenantId ?? ''}, ${e.tenantId}, ${e.seq}, ${e.actor.type}, ${e.actor.id}, ${e.action}, ${e.resource.type},
-          ${e.resource.id}, ${e.after === undefined ? null : JSON.stringify(e.after)}::jsonb, ${JSON.stringify(e.changes)}::jsonb, ${e.ip},
-          ${e.userAgent}, ${e.requestId}, ${e.occurredAt}, ${JSON.stringify(e.subjects)}::jsonb, ${JSON.stringify(e.personal)}::jsonb,
-          ${e.prevHash}, ${e.hash})`.execute(db);
-      },
-      async deleteEvent(id) {
-        await sql`DELETE FROM audit_events WHERE id = ${id}`.execute(db);
-      },
-      async deleteCheckpoints(tenantId) {
-        await sql`DELETE FROM audit_checkpoints WHERE chain_key = ${tenantId ?? ''}`.execute(db);
-      },
-    },
+    tamper: sqlTamper(db),
   }));
 
   it('detects a row edited with SQL (UPDATE audit_events SET before = ...)', async () => {
