@@ -170,3 +170,34 @@ describe('periodic checkpoints', () => {
     expect(await audit.verify({ tenantId: 't1' })).toMatchObject({ valid: true, checkpoints: 1 });
   });
 });
+
+describe('personal values at any depth', () => {
+  it('commits and erases personal values inside arrays and nested objects, and verify still holds', async () => {
+    const store = memoryAuditStore();
+    const audit = createAuditLog({ store });
+    await runWithAuditContext({ tenantId: 't1', actor: { type: 'user', id: 'owner' } }, () =>
+      audit.record({
+        action: 'tenant.updated',
+        resource: { type: 'tenant', id: 't1' },
+        subjectIds: ['contact-1'],
+        before: { contacts: [{ email: 'old@example.com', role: 'billing' }] },
+        after: { contacts: [{ email: 'new@example.com', role: 'billing' }], profile: { phone: '+1 555' } },
+      }),
+    );
+    const [event] = store.rows('t1');
+    expect(event?.personal.map((p) => p.path.join('.'))).toEqual(
+      expect.arrayContaining([
+        'before.contacts.0.email',
+        'after.contacts.0.email',
+        'after.profile.phone',
+        'changes.0.after.0.email',
+      ]),
+    );
+    await audit.eraseSubject('contact-1');
+    const text = JSON.stringify(store.rows('t1'));
+    for (const s of ['old@example.com', 'new@example.com', '+1 555']) expect(text).not.toContain(s);
+    expect(text).toContain('billing');
+    expect(store.rows('t1')[0]?.actor.id).toBe('owner');
+    expect(await audit.verify({ tenantId: 't1' })).toMatchObject({ valid: true, count: 1 });
+  });
+});
