@@ -515,7 +515,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         throw new AuthError('invalid_credentials', 'e-mail or password is wrong');
       };
       const user = await store.findUserByEmail(email);
-      const storedHash = user ? await store.getPasswordHash(user.id) : null;
+      // the same two store reads whether or not the user exists, then one argon2 verification
+      const storedHash = await store.getPasswordHash(user ? user.id : '!no-such-user');
       if (!user || storedHash === null) {
         await hasher.dummyVerify(password);
         return fail('unknown_email');

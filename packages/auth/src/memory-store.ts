@@ -98,7 +98,11 @@ export function memoryAuthStore(): AuthStore {
       const session = token ? sessions.get(token.sessionId) : undefined;
       if (!token || !session) return { status: 'invalid' };
       if (token.usedAt !== null) {
-        if (input.now.getTime() - token.usedAt.getTime() < input.reuseGraceMs && session.revokedAt === null) {
+        if (
+          input.reuseGraceMs > 0 &&
+          input.now.getTime() - token.usedAt.getTime() < input.reuseGraceMs &&
+          session.revokedAt === null
+        ) {
           return { status: 'concurrent' };
         }
         session.revokedAt ??= input.now;

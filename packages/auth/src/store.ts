@@ -84,7 +84,9 @@ export interface RotateRefreshTokenInput {
   now: Date;
   /**
    * A spent token presented less than this many ms after it was spent is reported as `concurrent`
-   * (a racing request of the same client) instead of `reused`, and nothing is revoked.
+   * (a racing request of the same client) instead of `reused`, and nothing is revoked. 0 disables
+   * the window entirely: every spent token is `reused`, even one spent by a request that started
+   * later than this one.
    */
   reuseGraceMs: number;
   /** When given, the session's active tenant becomes this value (null clears it). */

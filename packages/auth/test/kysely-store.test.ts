@@ -63,5 +63,14 @@ describe.skipIf(!needs('postgres', 'kysely AuthStore'))('kysely AuthStore on Pos
     expect(Number(live.rows[0]?.n)).toBe(0);
   });
 
+  it('the auth service on PostgreSQL: unknown e-mail and wrong password give the same answer', async () => {
+    const t = await setup({ store: kyselyAuthStore(db) });
+    await t.verifiedUser('pg-login@example.com');
+    const wrong = await t.auth.login({ email: 'pg-login@example.com', password: 'not it at all' }).catch((e) => e);
+    const unknown = await t.auth.login({ email: 'pg-ghost@example.com', password: 'not it at all' }).catch((e) => e);
+    expect([wrong.code, wrong.message]).toEqual(['invalid_credentials', unknown.message]);
+    expect(unknown.code).toBe('invalid_credentials');
+  });
+
   runAuthStoreSuite('kysely (PostgreSQL)', () => kyselyAuthStore(db));
 });

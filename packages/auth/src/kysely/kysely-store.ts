@@ -246,7 +246,11 @@ export function kyselyAuthStore(db: Kysely<any>, options: KyselyAuthStoreOptions
           if (!token) return { status: 'invalid' };
           if (token.used_at === null) return { status: token.revoked_at !== null ? 'invalid' : 'expired' };
           const usedAt = toDate(token.used_at);
-          if (now.getTime() - usedAt.getTime() < input.reuseGraceMs && token.revoked_at === null) {
+          if (
+            input.reuseGraceMs > 0 &&
+            now.getTime() - usedAt.getTime() < input.reuseGraceMs &&
+            token.revoked_at === null
+          ) {
             return { status: 'concurrent' };
           }
           const revoked = await trx

@@ -207,7 +207,11 @@ export function mongoAuthStore(db: Db, options: MongoAuthStoreOptions = {}): Mon
         const owner = await sessions.findOne({ id: token.sessionId }, { projection: sessionProjection });
         if (!owner) return { status: 'invalid' };
         if (!token.usedAt) return { status: owner.revokedAt ? 'invalid' : 'expired' };
-        if (now.getTime() - (token.usedAt as Date).getTime() < input.reuseGraceMs && !owner.revokedAt) {
+        if (
+          input.reuseGraceMs > 0 &&
+          now.getTime() - (token.usedAt as Date).getTime() < input.reuseGraceMs &&
+          !owner.revokedAt
+        ) {
           return { status: 'concurrent' };
         }
         const revoked = await sessions.findOneAndUpdate(

@@ -218,6 +218,23 @@ export function runAuthStoreSuite(
       expect(late.status).toBe('reused');
     });
 
+    it('without a grace window a spent token is reuse even when the caller clock reads earlier than the spend', async () => {
+      const store = await factory();
+      const user = await store.createUser(newUser());
+      const { session, first } = await newSession(store, user.id);
+      const t0 = Date.now();
+      await store.rotateRefreshToken({ hash: first.hash, next: token(), now: new Date(t0), reuseGraceMs: 0 });
+      // a request that took its timestamp before the winner did, but reached the store after it
+      const late = await store.rotateRefreshToken({
+        hash: first.hash,
+        next: token(),
+        now: new Date(t0 - 50),
+        reuseGraceMs: 0,
+      });
+      expect(late.status).toBe('reused');
+      expect((await store.findSession(session.id))?.revokedAt).toBeInstanceOf(Date);
+    });
+
     it('unknown, expired and revoked-session tokens do not rotate', async () => {
       const store = await factory();
       const user = await store.createUser(newUser());
