@@ -31,6 +31,13 @@ export {
 export type { FileListQuery, FilePage, FileRecord, FileStatus, FileStore, SweepableQuery } from './files/file-store.js';
 export { memoryFileStore } from './files/memory-file-store.js';
 export {
+  createStorageFromEnv,
+  type StorageConfigFromEnv,
+  type StorageFromEnvOptions,
+  type StorageLogger,
+  storageConfigFromEnv,
+} from './from-env.js';
+export {
   fileObjectKey,
   MAX_FILE_NAME_LENGTH,
   MAX_KEY_BYTES,
@@ -38,6 +45,13 @@ export {
   validateKey,
   validatePrefix,
 } from './keys.js';
+export {
+  MIGRATE_CHECKSUM_METADATA,
+  type MigrateOptions,
+  type MigrateProgress,
+  type MigrateResult,
+  migrateObjects,
+} from './migrate.js';
 export {
   LOCAL_INTERNAL_DIR,
   type LocalSignedUrlVerifier,
