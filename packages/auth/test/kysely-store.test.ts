@@ -3,6 +3,7 @@ import { needs, useTestDatabase } from '@portalkit/test-utils';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAuthServiceSuite } from './conformance/service-suite.js';
 import { runAuthStoreSuite } from './conformance/store-suite.js';
 import { codeOf, PASSWORD, setup } from './helpers.js';
 
@@ -73,4 +74,5 @@ describe.skipIf(!needs('postgres', 'kysely AuthStore'))('kysely AuthStore on Pos
   });
 
   runAuthStoreSuite('kysely (PostgreSQL)', () => kyselyAuthStore(db));
+  runAuthServiceSuite('kysely (PostgreSQL)', () => kyselyAuthStore(db));
 });
