@@ -104,6 +104,11 @@ describe.skipIf(!pgUp)('kysely AuditStore', () => {
       }),
     );
     expect(stored).toMatchObject({ seq: 1, tenantId });
+    await expect(
+      runWithAuditContext(ctx, () =>
+        audit.recordWithin(db as never, { action: 'file.deleted', resource: { type: 'file', id: 'f1' } }),
+      ),
+    ).rejects.toMatchObject({ code: 'invalid_query' });
     expect((await audit.query({ tenantId })).items.map((e) => e.id)).toEqual([stored!.id]);
     expect((await audit.verify({ tenantId })).valid).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { AuditError } from '../errors.js';
 import type { AuditEvent, PreparedEvent } from '../event.js';
 import { GENESIS_HASH } from '../hashing.js';
 import { chainKey, dedupe, groupByChain, link, tenantOf } from '../internal/chain.js';
@@ -184,7 +185,15 @@ export function kyselyAuditStore(db: AnyKysely): AuditStore<AnyTransaction> {
   return {
     async append(events, options) {
       if (events.length === 0) return [];
-      if (options?.within) return appendIn(options.within, events);
+      if (options?.within) {
+        if (!options.within.isTransaction) {
+          throw new AuditError(
+            'invalid_query',
+            'append({ within }) needs a Kysely transaction (db.transaction().execute(trx => ...)), not the Kysely instance: the chain lock lives as long as the transaction',
+          );
+        }
+        return appendIn(options.within, events);
+      }
       return db.transaction().execute((trx) => appendIn(trx, events));
     },
 

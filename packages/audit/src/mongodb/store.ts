@@ -260,9 +260,17 @@ export function mongoAuditStore(db: Db, options: MongoAuditStoreOptions = {}): M
       });
     },
 
-    append(list, appendOptions) {
-      if (list.length === 0) return Promise.resolve([]);
-      return wrap('append', () => appendIn(list, appendOptions?.within));
+    async append(list, appendOptions) {
+      if (list.length === 0) return [];
+      const session = appendOptions?.within;
+      try {
+        return await appendIn(list, session);
+      } catch (error) {
+        // Inside the caller's transaction, let withTransaction() see (and retry) transient errors.
+        const labelled = error as { hasErrorLabel?: (label: string) => boolean };
+        if (session && labelled.hasErrorLabel?.('TransientTransactionError')) throw error;
+        throw mapMongoError(error, 'append');
+      }
     },
 
     query(q: StoreQuery) {
