@@ -159,8 +159,8 @@ export const tenantListSchema = z.object({
 export const memberSchema = z.object({
   /** The member's user id. */
   userId: idSchema,
-  /** The member's e-mail address. */
-  email: emailSchema,
+  /** The member's e-mail address (empty when the account no longer exists). */
+  email: z.string(),
   /** The member's display name. */
   name: z.string(),
   /** The member's role in the tenant. */
