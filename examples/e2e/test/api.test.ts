@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createClient, isApiError, type PortalkitClient } from '@portalkit/client';
 import { routeList } from '@portalkit/client/contract';
@@ -58,7 +59,7 @@ describe.each(SERVERS)('%s', (name) => {
 
     beforeAll(async () => {
       if (!modes.available(mode)) return;
-      server = await startServer(name, modes.env(mode));
+      server = await startServer(name, { ...modes.env(mode), STORAGE_MAX_FILE_SIZE: String(1024 * 1024) });
       mailDir = join(server.dataDir, 'mail');
     });
     afterAll(async () => {
@@ -142,6 +143,9 @@ describe.each(SERVERS)('%s', (name) => {
         '403 forbidden',
       );
       expect(await codeOf(b.audit.list(tenantA))).toBe('403 forbidden');
+      expect(await codeOf(b.files.upload(tenantA, new Blob(['hi'], { type: 'text/plain' }), { name: 'a.txt' }))).toBe(
+        '403 forbidden',
+      );
       await a.members.update(tenantA, bobId, { role: 'admin' });
       expect((await b.invitations.list(tenantA)).items).toBeDefined();
       await a.members.update(tenantA, bobId, { role: 'editor' });
@@ -150,6 +154,70 @@ describe.each(SERVERS)('%s', (name) => {
       expect(await codeOf(a.members.update(tenantA, aliceId, { role: 'viewer' }))).toBe('409 conflict');
       expect(await codeOf(a.members.remove(tenantA, aliceId))).toBe('409 conflict');
     });
+
+    run(
+      'files: multipart upload sniffed by bytes, list/filter, Range download, direct upload, soft delete',
+      async () => {
+        const png = Buffer.from(
+          'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+          'base64',
+        );
+        // bob is an editor now: editors upload.
+        const { file } = await b.files.upload(tenantA, new Blob([png], { type: 'image/png' }), {
+          name: 'Logo (final) é.png',
+          category: 'branding',
+          tags: ['logo', 'v1'],
+        });
+        expect(file).toMatchObject({
+          name: 'Logo (final) é.png',
+          size: png.length,
+          contentType: 'image/png',
+          status: 'ready',
+        });
+        expect(file.checksum).toBe(createHash('sha256').update(png).digest('hex'));
+        expect(file.tags.sort()).toEqual(['logo', 'v1']);
+        // The type is judged by the bytes, not the name or the declared type.
+        const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(256)]);
+        expect(await codeOf(b.files.upload(tenantA, new Blob([elf], { type: 'image/png' }), { name: 'x.png' }))).toBe(
+          '415 unsupported_media_type',
+        );
+        const big = Buffer.alloc(1024 * 1024 + 1, 'a');
+        expect(
+          await codeOf(b.files.upload(tenantA, new Blob([big], { type: 'text/plain' }), { name: 'big.txt' })),
+        ).toBe('413 payload_too_large');
+        const listed = await a.files.list(tenantA, { tag: 'logo' });
+        expect(listed.items.map((f) => f.id)).toEqual([file.id]);
+        expect((await a.files.list(tenantA, { q: 'final' })).items).toHaveLength(1);
+        expect((await a.files.list(tenantA, { q: 'nothing-like-it' })).items).toHaveLength(0);
+        expect((await a.files.get(tenantA, file.id)).file.id).toBe(file.id);
+
+        const whole = await a.files.download(tenantA, file.id);
+        expect(Buffer.from(await (await whole.blob()).arrayBuffer())).toEqual(png);
+        const part = await a.files.download(tenantA, file.id, { range: { start: 0, end: 3 } });
+        expect(part.status).toBe(206);
+        expect(Buffer.from(await (await part.blob()).arrayBuffer())).toEqual(png.subarray(0, 4));
+        const raw = await fetch(`${server.url}/api/v1/tenants/${tenantA}/files/${file.id}/download`, {
+          headers: { authorization: `Bearer ${(await a.tokens.get())?.accessToken}` },
+          redirect: 'manual',
+        });
+        if (mode === 'services') {
+          expect(raw.status).toBe(302);
+        } else {
+          expect(raw.status).toBe(200);
+          expect(raw.headers.get('content-disposition')).toMatch(/^attachment;.*filename\*=UTF-8''/);
+        }
+
+        const text = new TextEncoder().encode('hello direct upload\n');
+        const direct = await b.files.uploadDirect(tenantA, text, { name: 'notes.txt', contentType: 'text/plain' });
+        expect(direct.file).toMatchObject({ name: 'notes.txt', size: text.length, status: 'ready' });
+
+        await b.files.delete(tenantA, direct.file.id);
+        expect(await codeOf(a.files.get(tenantA, direct.file.id))).toBe('404 not_found');
+        expect((await a.files.list(tenantA)).items.map((f) => f.id)).toEqual([file.id]);
+        const uploads = await a.audit.list(tenantA, { action: 'file.uploaded' });
+        expect(uploads.items).toHaveLength(2);
+      },
+    );
 
     run('cross-tenant: every tenant route answers 404 for a tenant the caller does not belong to', async () => {
       const { tenant } = await b.tenants.create({ name: 'Bobco', slug: `bobco-${suffix}` });

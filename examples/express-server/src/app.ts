@@ -81,7 +81,9 @@ export function createApp(services: Services, handlers: Handlers): express.Expre
   app.get('/ready', async (_req, res) => {
     const checks = {
       database: await check(services.database.ping),
-      storage: 'ok' as 'ok' | 'failed',
+      storage: await check(async () => {
+        await services.platform.storage.exists('portalkit-ready-probe');
+      }),
       cache: await check(services.cache.ping),
     };
     const failing = Object.entries(checks).filter(([, v]) => v !== 'ok');
@@ -93,6 +95,13 @@ export function createApp(services: Services, handlers: Handlers): express.Expre
     res.type('application/json').send(openapi);
   });
   app.use(docsRouter());
+  // Signed URLs of the local provider (direct uploads, downloads): the signature is the authorization.
+  const signedUrls = services.platform.signedUrls;
+  if (signedUrls) {
+    app.all('/storage/{*key}', (req, res, next) => {
+      signedUrls.node(req, res).catch(next);
+    });
+  }
 
   // JSON bodies: 1 MiB at most (413 above), parsed only for application/json.
   app.use(express.json({ limit: '1mb', strict: true }));

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '@portalkit/audit';
 import type { AccountUser, AuthUser, SessionInfo } from '@portalkit/auth';
+import type { FileRecord } from '@portalkit/storage';
 import type { Invitation, Member, Tenant } from '@portalkit/tenancy';
 
 /** Wire shapes of API.md, built from the packages' records (dates as ISO strings, no internals). */
@@ -58,4 +59,17 @@ export const auditEventDto = (e: AuditEvent) => ({
   occurredAt: e.occurredAt,
   prevHash: e.prevHash,
   hash: e.hash,
+});
+
+export const fileDto = (f: FileRecord) => ({
+  id: f.id,
+  name: f.name,
+  size: f.size,
+  contentType: f.contentType,
+  checksum: f.checksum,
+  category: f.category,
+  tags: f.tags,
+  status: f.status === 'ready' ? ('ready' as const) : ('pending' as const),
+  createdAt: f.createdAt.toISOString(),
+  createdBy: f.createdBy,
 });

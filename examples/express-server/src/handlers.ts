@@ -2,9 +2,10 @@ import { updateAuditContext } from '@portalkit/audit';
 import type { RequestContext } from '@portalkit/auth';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Services } from './context.js';
-import { auditEventDto, invitationDto, memberDto, sessionDto, tenantDto, userDto } from './dto.js';
+import { auditEventDto, fileDto, invitationDto, memberDto, sessionDto, tenantDto, userDto } from './dto.js';
 import { HttpProblem } from './problem.js';
 import type { Handlers } from './routes.js';
+import { multipartUpload } from './uploads.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: bodies were validated against the contract's schema just before.
 type Body = any;
@@ -18,7 +19,7 @@ const one = (fn: RequestHandler): RequestHandler[] => [fn];
 
 /** The API's handlers, by route name of the contract: thin (parse, call a package, respond). */
 export function createHandlers(services: Services): Handlers {
-  const { auth, tenancy, audit, authStore } = services.platform;
+  const { auth, tenancy, audit, authStore, files } = services.platform;
   const input = (res: Response) => res.locals.input;
   const body = (res: Response): Body => res.locals.input.body;
   const tenantId = (res: Response) => input(res).params.tenantId!;
@@ -185,6 +186,67 @@ export function createHandlers(services: Services): Handlers {
       res.locals.tenantId = tenant.id;
       await record(res, 'member.joined', { type: 'member', id: user.id }, { after: { role: member.role } });
       res.json({ membership: { tenantId: tenant.id, tenantName: tenant.name, role: member.role } });
+    }),
+
+    // --- files ------------------------------------------------------------------------------
+    uploadFile: one(async (req, res) => {
+      const file = await multipartUpload(req, files, tenantId(res), claimsOf(res).sub, services.config.maxFileSize);
+      await record(
+        res,
+        'file.uploaded',
+        { type: 'file', id: file.id },
+        { after: { name: file.name, size: file.size } },
+      );
+      res.status(201).json({ file: fileDto(file) });
+    }),
+    createUpload: one(async (_req, res) => {
+      const created = await files.createUpload(tenantId(res), { ...body(res), createdBy: claimsOf(res).sub });
+      res.status(201).json({
+        fileId: created.fileId,
+        upload: created.upload,
+        expiresAt: created.expiresAt.toISOString(),
+      });
+    }),
+    completeUpload: one(async (_req, res) => {
+      const file = await files.completeUpload(tenantId(res), input(res).params.fileId!);
+      await record(
+        res,
+        'file.uploaded',
+        { type: 'file', id: file.id },
+        { after: { name: file.name, size: file.size } },
+      );
+      res.json({ file: fileDto(file) });
+    }),
+    listFiles: one(async (_req, res) => {
+      const q = input(res).query as { limit: number; cursor?: string; category?: string; tag?: string; q?: string };
+      const page = await files.list(tenantId(res), q);
+      res.json({ items: page.items.map(fileDto), nextCursor: page.nextCursor });
+    }),
+    getFile: one(async (_req, res) => {
+      res.json({ file: fileDto(await files.get(tenantId(res), input(res).params.fileId!)) });
+    }),
+    downloadFile: one(async (req, res) => {
+      const result = await files.download(tenantId(res), input(res).params.fileId!, {
+        range: req.get('range') ?? null,
+      });
+      if (result.type === 'redirect') {
+        res.setHeader('cache-control', 'no-store');
+        res.redirect(302, result.url);
+        return;
+      }
+      res.status(result.status).set(result.headers);
+      if (!result.body) {
+        res.end();
+        return;
+      }
+      result.body.on('error', () => res.destroy());
+      result.body.pipe(res);
+    }),
+    deleteFile: one(async (_req, res) => {
+      const id = input(res).params.fileId!;
+      await files.softDelete(tenantId(res), id);
+      await record(res, 'file.deleted', { type: 'file', id });
+      res.status(204).end();
     }),
 
     // --- audit ------------------------------------------------------------------------------

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type AuditLog, createAuditLog, getAuditContext } from '@portalkit/audit';
 import { kyselyAuditStore, migrateAudit } from '@portalkit/audit/kysely';
 import {
@@ -13,6 +16,16 @@ import {
 } from '@portalkit/auth';
 import { kyselyAuthStore, migrateAuth } from '@portalkit/auth/kysely';
 import { redisRateLimiter, redisRevokedSessions } from '@portalkit/auth/redis';
+import {
+  createFileService,
+  createSignedUrlHandler,
+  createStorage,
+  type FileService,
+  type SignedUrlHandler,
+  type StorageConfig,
+  type StorageProvider,
+} from '@portalkit/storage';
+import { kyselyFileStore, migrateStorage } from '@portalkit/storage/kysely';
 import { createTenancy, type TenancyService } from '@portalkit/tenancy';
 import { kyselyTenantStore, migrateTenancy } from '@portalkit/tenancy/kysely';
 import type { Logger } from 'pino';
@@ -29,6 +42,28 @@ export interface Platform {
   tenancy: TenancyService;
   // biome-ignore lint/suspicious/noExplicitAny: the audit log's transaction type depends on the database.
   audit: AuditLog<any>;
+  storage: StorageProvider;
+  files: FileService;
+  /** Serves the local provider's signed URLs (direct uploads and downloads) under `/storage`. */
+  signedUrls: SignedUrlHandler | null;
+}
+
+/** The HMAC secret of local signed URLs: STORAGE_SIGNING_SECRET, else one generated once in DATA_DIR. */
+async function signingSecret(dataDir: string): Promise<string> {
+  if (process.env.STORAGE_SIGNING_SECRET) return process.env.STORAGE_SIGNING_SECRET;
+  const file = join(dataDir, 'storage-signing-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    await mkdir(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    try {
+      await writeFile(file, secret, { mode: 0o600, flag: 'wx' });
+      return secret;
+    } catch {
+      return (await readFile(file, 'utf8')).trim();
+    }
+  }
 }
 
 /** Security events of @portalkit/auth that API.md lists as audit actions. */
@@ -61,6 +96,39 @@ export async function createPlatform(deps: {
   await migrateAuth(db);
   await migrateTenancy(db);
   await migrateAudit(db);
+  await migrateStorage(db);
+
+  // Local disk signs the URLs this server serves under /storage; the others are S3-compatible stores.
+  const sc = config.storage;
+  const storageConfig = (
+    sc.provider === 'local'
+      ? {
+          provider: 'local',
+          root: sc.root,
+          signing: { secret: await signingSecret(config.dataDir), baseUrl: `${config.publicUrl}/storage` },
+        }
+      : {
+          provider: sc.provider,
+          bucket: sc.bucket,
+          ...(sc.region ? { region: sc.region } : {}),
+          ...(sc.endpoint ? { endpoint: sc.endpoint } : {}),
+          ...(sc.forcePathStyle !== undefined ? { forcePathStyle: sc.forcePathStyle } : {}),
+          ...(sc.accessKeyId && sc.secretAccessKey
+            ? { credentials: { accessKeyId: sc.accessKeyId, secretAccessKey: sc.secretAccessKey } }
+            : {}),
+        }
+  ) as StorageConfig;
+  const storage = createStorage(storageConfig);
+  const files = createFileService({
+    storage,
+    store: kyselyFileStore(db),
+    maxSize: config.maxFileSize,
+    allowedTypes: config.allowedTypes,
+  });
+  const signedUrls =
+    config.storage.provider === 'local'
+      ? createSignedUrlHandler(storage, { maxUploadBytes: config.maxFileSize })
+      : null;
 
   const redis = cache.kind === 'redis' ? cache.redis : undefined;
   const authLogger = (message: string, details?: unknown) => log.warn({ details }, message);
@@ -145,5 +213,18 @@ export async function createPlatform(deps: {
       });
     },
   });
-  return { auth, authStore, accessTokens, tenancy, audit };
+  // Deleting a tenant soft-deletes its files; the sweeper purges their objects after the grace period.
+  tenancy.onTenantDeleted(async (tenant) => {
+    const seen = new Set<string>();
+    for (;;) {
+      const page = await files.list(tenant.id, { limit: 100 });
+      const fresh = page.items.filter((f) => !seen.has(f.id));
+      if (fresh.length === 0) break;
+      for (const file of fresh) {
+        seen.add(file.id);
+        await files.softDelete(tenant.id, file.id);
+      }
+    }
+  });
+  return { auth, authStore, accessTokens, tenancy, audit, storage, files, signedUrls };
 }

@@ -189,7 +189,9 @@ export function createApp(services: Services, handlers: Handlers): Hono<AppEnv> 
   app.get('/ready', async (c) => {
     const checks = {
       database: await check(services.database.ping),
-      storage: 'ok' as 'ok' | 'failed',
+      storage: await check(async () => {
+        await services.platform.storage.exists('portalkit-ready-probe');
+      }),
       cache: await check(services.cache.ping),
     };
     const ready = Object.values(checks).every((v) => v === 'ok');
@@ -199,6 +201,9 @@ export function createApp(services: Services, handlers: Handlers): Hono<AppEnv> 
   const openapi = JSON.stringify(buildOpenApi({ servers: [{ url: services.config.publicUrl }] }));
   app.get('/openapi.json', (c) => c.body(openapi, 200, { 'content-type': 'application/json; charset=utf-8' }));
   app.route('/', docs);
+  // Signed URLs of the local provider (direct uploads, downloads): the signature is the authorization.
+  const signedUrls = services.platform.signedUrls;
+  if (signedUrls) app.all('/storage/*', (c) => signedUrls.fetch(c.req.raw));
 
   const jsonLimit = bodyLimit({
     maxSize: 1024 * 1024,

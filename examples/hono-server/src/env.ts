@@ -77,7 +77,7 @@ const env = z.object({
       message: 'must be one of local, s3, digitalocean, linode, vultr, s3-compatible',
     })
     .default('local'),
-  STORAGE_ROOT: z.string().min(1).optional(),
+  STORAGE_LOCAL_ROOT: z.string().min(1).optional(),
   STORAGE_BUCKET: z.string().min(3).max(63).optional(),
   STORAGE_REGION: z.string().min(1).optional(),
   STORAGE_ENDPOINT: url(['http:', 'https:'], 'http(s)').optional(),
@@ -141,7 +141,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const inData = (p: string) => (isAbsolute(p) ? p : resolve(p));
   let storage: StorageConfig;
   if (e.STORAGE_PROVIDER === 'local') {
-    storage = { provider: 'local', root: e.STORAGE_ROOT ? inData(e.STORAGE_ROOT) : join(dataDir, 'files') };
+    storage = { provider: 'local', root: e.STORAGE_LOCAL_ROOT ? inData(e.STORAGE_LOCAL_ROOT) : join(dataDir, 'files') };
   } else {
     if (!e.STORAGE_BUCKET) {
       throw new ConfigError(

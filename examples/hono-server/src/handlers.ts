@@ -1,11 +1,13 @@
+import { Readable } from 'node:stream';
 import { updateAuditContext } from '@portalkit/audit';
 import type { AccessTokenClaims, RequestContext } from '@portalkit/auth';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { Handlers } from './app.js';
 import type { AppEnv, Services } from './context.js';
-import { auditEventDto, invitationDto, memberDto, sessionDto, tenantDto, userDto } from './dto.js';
+import { auditEventDto, fileDto, invitationDto, memberDto, sessionDto, tenantDto, userDto } from './dto.js';
 import { HttpProblem } from './problem.js';
+import { multipartUpload } from './uploads.js';
 
 type C = Context<AppEnv>;
 // biome-ignore lint/suspicious/noExplicitAny: bodies were validated against the contract's schema just before.
@@ -21,7 +23,7 @@ const param = (c: C, name: string) => c.var.input.params[name]!;
 
 /** The API's handlers, by route name of the contract: thin (parse, call a package, respond). */
 export function createHandlers(services: Services): Handlers {
-  const { auth, tenancy, audit, authStore } = services.platform;
+  const { auth, tenancy, audit, authStore, files } = services.platform;
 
   const tokens = (t: Awaited<ReturnType<typeof auth.login>>) => ({
     accessToken: t.accessToken,
@@ -202,6 +204,80 @@ export function createHandlers(services: Services): Handlers {
         c.set('tenantId', tenant.id);
         await record(c, 'member.joined', { type: 'member', id: user.id }, { after: { role: member.role } });
         return c.json({ membership: { tenantId: tenant.id, tenantName: tenant.name, role: member.role } });
+      },
+    ],
+
+    // --- files ------------------------------------------------------------------------------
+    uploadFile: [
+      async (c) => {
+        const file = await multipartUpload(
+          c,
+          files,
+          param(c, 'tenantId'),
+          claimsOf(c).sub,
+          services.config.maxFileSize,
+        );
+        await record(
+          c,
+          'file.uploaded',
+          { type: 'file', id: file.id },
+          { after: { name: file.name, size: file.size } },
+        );
+        return c.json({ file: fileDto(file) }, 201);
+      },
+    ],
+    createUpload: [
+      async (c) => {
+        const created = await files.createUpload(param(c, 'tenantId'), { ...body(c), createdBy: claimsOf(c).sub });
+        return c.json(
+          { fileId: created.fileId, upload: created.upload, expiresAt: created.expiresAt.toISOString() },
+          201,
+        );
+      },
+    ],
+    completeUpload: [
+      async (c) => {
+        const file = await files.completeUpload(param(c, 'tenantId'), param(c, 'fileId'));
+        await record(
+          c,
+          'file.uploaded',
+          { type: 'file', id: file.id },
+          { after: { name: file.name, size: file.size } },
+        );
+        return c.json({ file: fileDto(file) });
+      },
+    ],
+    listFiles: [
+      async (c) => {
+        const q = c.var.input.query as { limit: number; cursor?: string; category?: string; tag?: string; q?: string };
+        const page = await files.list(param(c, 'tenantId'), q);
+        return c.json({ items: page.items.map(fileDto), nextCursor: page.nextCursor });
+      },
+    ],
+    getFile: [async (c) => c.json({ file: fileDto(await files.get(param(c, 'tenantId'), param(c, 'fileId'))) })],
+    downloadFile: [
+      async (c) => {
+        const result = await files.download(param(c, 'tenantId'), param(c, 'fileId'), {
+          range: c.req.header('range') ?? null,
+        });
+        if (result.type === 'redirect') {
+          c.header('cache-control', 'no-store');
+          return c.redirect(result.url, 302);
+        }
+        if (!result.body) return c.body(null, result.status, result.headers);
+        return c.body(
+          Readable.toWeb(result.body) as unknown as ReadableStream<Uint8Array>,
+          result.status,
+          result.headers,
+        );
+      },
+    ],
+    deleteFile: [
+      async (c) => {
+        const id = param(c, 'fileId');
+        await files.softDelete(param(c, 'tenantId'), id);
+        await record(c, 'file.deleted', { type: 'file', id });
+        return c.body(null, 204);
       },
     ],
 

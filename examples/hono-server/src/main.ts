@@ -44,11 +44,25 @@ async function main(): Promise<void> {
     `listening on http://${config.host}:${port}`,
   );
 
+  // The sweeper purges soft-deleted objects, expired pending uploads and orphans; the package makes
+  // it safe to run from several instances at once.
+  const sweepGraceMs = 60 * 60 * 1000;
+  const sweeper = setInterval(() => {
+    platform.files
+      .sweep({ olderThan: new Date(Date.now() - sweepGraceMs) })
+      .then((result) => {
+        if (result.deleted + result.orphans + result.pending > 0) log.info({ sweep: result }, 'storage sweep');
+      })
+      .catch((err) => log.warn({ err: { message: (err as Error).message } }, 'storage sweep failed'));
+  }, config.sweepIntervalMs);
+  sweeper.unref();
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    clearInterval(sweeper);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const timer = setTimeout(() => {
