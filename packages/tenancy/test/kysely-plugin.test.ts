@@ -261,16 +261,24 @@ describe.skipIf(!needs('postgres', 'tenancy Kysely plugin'))('tenantScopePlugin 
     await runWithTenant('B', () =>
       db.insertInto('documents').values({ id: 'b4', title: 'b-four', tenant_id: 'B', owner_id: null }).execute(),
     );
+    await runWithTenant('B', () =>
+      db
+        .insertInto('documents')
+        .values([{ id: 'b7', tenant_id: 'B', title: 'x', owner_id: null }, { id: 'b8', title: 'y' } as DB['documents']])
+        .execute(),
+    );
     const rows = await raw
       .selectFrom('documents')
       .select(['id', 'tenant_id'])
-      .where('id', 'in', ['b2', 'b3', 'b4'])
+      .where('id', 'in', ['b2', 'b3', 'b4', 'b7', 'b8'])
       .orderBy('id')
       .execute();
     expect(rows).toEqual([
       { id: 'b2', tenant_id: 'B' },
       { id: 'b3', tenant_id: 'B' },
       { id: 'b4', tenant_id: 'B' },
+      { id: 'b7', tenant_id: 'B' },
+      { id: 'b8', tenant_id: 'B' },
     ]);
     expect(
       await code(() =>

@@ -4,6 +4,7 @@ import {
   BinaryOperationNode,
   ColumnNode,
   type ColumnUpdateNode,
+  DefaultInsertValueNode,
   type DeleteQueryNode,
   IdentifierNode,
   type InsertQueryNode,
@@ -95,6 +96,13 @@ class ScopeTransformer extends OperationNodeTransformer {
     return new TenancyError(
       'unsupported_query',
       `the tenant scope plugin cannot safely scope ${what}: rewrite the query, or run platform code inside dangerouslyBypassTenantScope`,
+    );
+  }
+
+  private mismatchOnInsert(): TenancyError {
+    return new TenancyError(
+      'tenant_mismatch',
+      `an insert may not name another tenant in ${this.column} (leave it out: the scope sets it)`,
     );
   }
 
@@ -204,20 +212,16 @@ class ScopeTransformer extends OperationNodeTransformer {
     } else if (values && ValuesNode.is(values)) {
       const rows = values.values.map((row) => {
         if (index >= 0) {
-          const cell = PrimitiveValueListNode.is(row)
-            ? row.values[index]
-            : (row.values[index] as OperationNode | undefined);
-          const value = PrimitiveValueListNode.is(row)
-            ? cell
-            : cell && ValueNode.is(cell as OperationNode)
-              ? (cell as ValueNode).value
-              : Symbol('x');
-          if (value !== tenantId) {
-            throw new TenancyError(
-              'tenant_mismatch',
-              `an insert may not name another tenant in ${this.column} (leave it out: the scope sets it)`,
-            );
+          if (PrimitiveValueListNode.is(row)) {
+            if (row.values[index] !== tenantId) throw this.mismatchOnInsert();
+            return row;
           }
+          const cell = row.values[index];
+          if (cell && DefaultInsertValueNode.is(cell)) {
+            // A multi-row insert where this row left tenant_id out: fill it in.
+            return ValueListNode.create(row.values.map((v, i) => (i === index ? ValueNode.create(tenantId) : v)));
+          }
+          if (!cell || !ValueNode.is(cell) || cell.value !== tenantId) throw this.mismatchOnInsert();
           return row;
         }
         return PrimitiveValueListNode.is(row)

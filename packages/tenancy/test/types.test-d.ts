@@ -1,0 +1,38 @@
+import {
+  currentTenant,
+  type Member,
+  runWithTenant,
+  type TenancyService,
+  type Tenant,
+  type TenantRole,
+} from '@portalkit/tenancy';
+import { type ScopedCollection, scopedCollection } from '@portalkit/tenancy/mongodb';
+import type { Collection } from 'mongodb';
+import { describe, expectTypeOf, it } from 'vitest';
+
+describe('public types', () => {
+  it('keeps the built-in roles and accepts custom ones', () => {
+    expectTypeOf<'admin'>().toMatchTypeOf<TenantRole>();
+    expectTypeOf<'billing'>().toMatchTypeOf<TenantRole>();
+  });
+
+  it('returns what the callback returns from runWithTenant and types currentTenant', () => {
+    expectTypeOf(runWithTenant('t', () => 42)).toEqualTypeOf<number>();
+    expectTypeOf(currentTenant<Tenant>()).toEqualTypeOf<Tenant | undefined>();
+  });
+
+  it('exposes the service operations with their result types', () => {
+    expectTypeOf<TenancyService['createTenant']>().returns.resolves.toEqualTypeOf<Tenant>();
+    expectTypeOf<TenancyService['changeMemberRole']>().returns.resolves.toEqualTypeOf<Member>();
+    expectTypeOf<ReturnType<TenancyService['listMembers']>>()
+      .resolves.toHaveProperty('nextCursor')
+      .toEqualTypeOf<string | null>();
+  });
+
+  it('keeps the document type through scopedCollection', () => {
+    type Note = { id: string; tenantId: string; text: string };
+    const wrap = (c: Collection<Note>) => scopedCollection(c);
+    expectTypeOf(wrap).returns.toEqualTypeOf<ScopedCollection<Note>>();
+    expectTypeOf<Awaited<ReturnType<ScopedCollection<Note>['findOne']>>>().toMatchTypeOf<Note | null>();
+  });
+});
