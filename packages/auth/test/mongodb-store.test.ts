@@ -3,6 +3,7 @@ import { mapMongoError, mongoAuthStore } from '@portalkit/auth/mongodb';
 import { CONGODB_SKIP_REASON, realMongo, useMongoDatabase } from '@portalkit/test-utils';
 import { type Db, MongoClient, MongoServerError } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAuthServiceSuite } from './conformance/service-suite.js';
 import { runAuthStoreSuite } from './conformance/store-suite.js';
 
 const mongo = useMongoDatabase();
@@ -65,6 +66,17 @@ describe('mongodb AuthStore', () => {
           concurrency: false,
           concurrencySkipReason:
             'CongoDB drops replies under tens of parallel operations; set MONGODB_URL to a real MongoDB to run the parallel rotation and single-use tests',
+        },
+  );
+
+  runAuthServiceSuite(
+    `mongodb (${realMongo() ? 'real MongoDB' : 'CongoDB'})`,
+    () => mongoAuthStore(db),
+    realMongo()
+      ? {}
+      : {
+          concurrency: false,
+          skipReason: 'CongoDB drops replies under tens of parallel operations; set MONGODB_URL to a real MongoDB',
         },
   );
 });
