@@ -10,6 +10,10 @@ import { describe, expect, it } from 'vitest';
 const ctx = { tenantId: 't1', actor: { type: 'user' as const, id: 'u1' } };
 const input = (i: number) => ({ action: 'file.uploaded', resource: { type: 'file', id: `f${i}` } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls until `done()` (at most 3 s: the machine may be busy). */
+const until = async (done: () => boolean) => {
+  for (let i = 0; i < 300 && !done(); i++) await sleep(10);
+};
 
 /** A memory store whose appends are recorded and can be held back or made to fail. */
 function instrumented() {
@@ -69,6 +73,7 @@ describe('buffered writer', () => {
     await runWithAuditContext(ctx, async () => {
       for (let i = 0; i < 25; i++) await audit.record(input(i));
     });
+    await until(() => s.batches.length >= 2);
     await sleep(20);
     expect(s.batches).toEqual([10, 10]);
     await audit.flush();
@@ -82,7 +87,7 @@ describe('buffered writer', () => {
     const audit = createAuditLog({ store: s.store, buffer: { batchSize: 100, flushIntervalMs: 20 } });
     await runWithAuditContext(ctx, () => audit.recordMany([input(1), input(2), input(3)]));
     expect(s.batches).toEqual([]);
-    await sleep(100);
+    await until(() => s.batches.length > 0);
     expect(s.batches).toEqual([3]);
   });
 
@@ -94,7 +99,8 @@ describe('buffered writer', () => {
     const pending = runWithAuditContext(ctx, () =>
       Promise.all(Array.from({ length: 12 }, (_, i) => audit.record(input(i)).then(() => resolved++))),
     );
-    await sleep(50);
+    await until(() => resolved >= 5);
+    await sleep(30);
     expect(resolved).toBe(5);
     expect(audit.stats().pending).toBeLessThanOrEqual(5);
     s.release();

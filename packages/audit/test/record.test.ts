@@ -164,7 +164,8 @@ describe('periodic checkpoints', () => {
       tenantId: 't1',
       actor: { type: 'system', id: null },
     });
-    await new Promise((r) => setTimeout(r, 120));
+    for (let i = 0; i < 300 && (await store.checkpoints('t1')).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(await store.checkpoints('t1')).toEqual([expect.objectContaining({ seq: 1, kind: 'periodic' })]);
     await audit.close();
     expect(await audit.verify({ tenantId: 't1' })).toMatchObject({ valid: true, checkpoints: 1 });
