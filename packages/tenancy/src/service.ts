@@ -165,7 +165,7 @@ export interface TenancyService {
   /** Registers a deletion cascade hook; returns a function that unregisters it. */
   onTenantDeleted(hook: TenantDeletedHook): () => void;
 
-  /** Adds a member with a role; `conflict` when already a member. */
+  /** Adds a member with a role; `conflict` when already a member or when `settings.limits.maxMembers` is reached. */
   addMember(tenantId: string, userId: string, role: TenantRole): Promise<Member>;
   /** The membership, or `null`. */
   getMember(tenantId: string, userId: string): Promise<Member | null>;
@@ -215,7 +215,8 @@ export interface TenancyService {
   revokeInvitation(tenantId: string, invitationId: string): Promise<void>;
   /**
    * Accepts an invitation: the user's e-mail must be verified (`email_not_verified`) and equal to
-   * the invited one (`email_mismatch`, the invitation stays usable); the token is consumed
+   * the invited one (`email_mismatch`, the invitation stays usable), the tenant active
+   * (`tenant_suspended`) and below its member limit (`conflict`); the token is consumed
    * atomically (`invitation_invalid` when unknown, used, revoked or expired).
    */
   acceptInvitation(token: string, user: InvitationAcceptor): Promise<Member>;
@@ -283,6 +284,17 @@ export function createTenancy(options: TenancyOptions): TenancyService {
     return tenant;
   };
   const rank = (role: TenantRole) => roles.indexOf(role);
+  /** Soft check of `settings.limits.maxMembers` (count then add: concurrent joins may overshoot it by a few). */
+  const checkMemberLimit = async (tenant: Tenant, userId: string) => {
+    const max = tenant.settings.limits?.maxMembers;
+    if (max === undefined || (await store.getMember(tenant.id, userId))) return;
+    if ((await store.countMembers(tenant.id)) >= max) {
+      throw new TenancyError(
+        'conflict',
+        `the tenant has reached its member limit (${max}): raise settings.limits.maxMembers`,
+      );
+    }
+  };
 
   const service: TenancyService = {
     store,
@@ -338,6 +350,7 @@ export function createTenancy(options: TenancyOptions): TenancyService {
       };
     },
     async addMember(tenantId, userId, role) {
+      await checkMemberLimit(await getTenant(tenantId), userId);
       return store.addMember({
         tenantId: requireId(tenantId, 'tenantId'),
         userId: requireId(userId, 'userId'),
@@ -409,6 +422,12 @@ export function createTenancy(options: TenancyOptions): TenancyService {
       const userId = requireId(user.id, 'userId');
       const tokenHash = hashToken(token);
       const at = now();
+      const pending = await store.findInvitationByTokenHash(tokenHash);
+      if (pending && pending.expiresAt > at && pending.email === email) {
+        const tenant = await store.getTenant(pending.tenantId);
+        if (tenant?.status === 'suspended') throw new TenancyError('tenant_suspended', 'this tenant is suspended');
+        if (tenant) await checkMemberLimit(tenant, userId);
+      }
       const member = await store.acceptInvitation({ tokenHash, email, userId, now: at });
       if (member) return member;
       const invitation = await store.findInvitationByTokenHash(tokenHash);

@@ -272,6 +272,29 @@ export function runTenantStoreSuite(
       );
     });
 
+    it('refuses joining a suspended tenant and beyond the member limit', async () => {
+      const t = tenancy();
+      const owner = uid('owner');
+      const tenant = await t.createTenant(
+        { name: 'L', slug: slug('limit'), settings: { limits: { maxMembers: 2 } } },
+        { userId: owner },
+      );
+      const { token } = await t.inviteMember(tenant.id, {
+        email: 'late@example.com',
+        role: 'viewer',
+        invitedBy: owner,
+      });
+      await t.addMember(tenant.id, uid('second'), 'viewer');
+      await expectCode(t.addMember(tenant.id, uid('third'), 'viewer'), 'conflict');
+      const late = { id: uid('late'), email: 'late@example.com', emailVerified: true };
+      await expectCode(t.acceptInvitation(token, late), 'conflict');
+      await t.updateTenant(tenant.id, { settings: { limits: { maxMembers: 10 } } });
+      await t.suspendTenant(tenant.id);
+      await expectCode(t.acceptInvitation(token, late), 'tenant_suspended');
+      await t.reactivateTenant(tenant.id);
+      expect((await t.acceptInvitation(token, late)).tenantId).toBe(tenant.id);
+    });
+
     it('keeps an existing membership unchanged when a member accepts an invitation', async () => {
       const t = tenancy();
       const tenant = await t.createTenant({ name: 'A', slug: slug() }, { userId: 'ada' });
