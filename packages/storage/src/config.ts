@@ -154,7 +154,8 @@ export type StorageConfig =
 
 const MiB = 1024 * 1024;
 
-const credentials = z.strictObject({
+// not strict: the AWS SDK adds bookkeeping keys (e.g. `$source`) to credential objects it was given
+const credentials = z.object({
   accessKeyId: z.string().min(1),
   secretAccessKey: z.string().min(1),
   sessionToken: z.string().min(1).optional(),

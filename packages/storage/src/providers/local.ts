@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StorageError } from '../errors.js';
 import {
@@ -221,18 +220,10 @@ export class LocalStorage implements StorageProvider, LocalSignedUrlVerifier {
         await writeFile(tmp, normalized.bytes);
         written = normalized.bytes.length;
       } else {
-        const counter = new Transform({
-          transform(chunk: Buffer, _enc, done) {
-            written += chunk.length;
-            done(null, chunk);
-          },
-        });
-        await pipeline(
-          normalized.stream,
-          counter,
-          createWriteStream(tmp),
-          options.signal ? { signal: options.signal } : {},
-        );
+        const sink = createWriteStream(tmp);
+        const signal = options.signal ? { signal: options.signal } : {};
+        await pipeline(normalized.stream, sink, signal);
+        written = sink.bytesWritten;
       }
       if (options.contentLength !== undefined && written !== options.contentLength) {
         throw new StorageError(

@@ -159,19 +159,23 @@ export class S3Storage implements StorageProvider {
       }
       return this.stat(key);
     }
+    // count bytes only when a length was announced (one fewer stream hop otherwise)
     let written = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        written += chunk.length;
-        done(null, chunk);
-      },
-    });
     const source = normalized.stream;
-    source.once('error', (error) => counter.destroy(error));
-    source.pipe(counter);
+    let payload: Readable = source;
+    if (options.contentLength !== undefined) {
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          written += chunk.length;
+          done(null, chunk);
+        },
+      });
+      source.once('error', (error) => counter.destroy(error));
+      payload = source.pipe(counter);
+    }
     const upload = new Upload({
       client: this.client,
-      params: { ...base, Body: counter },
+      params: { ...base, Body: payload },
       partSize: this.#partSize,
       queueSize: this.#settings.queueSize ?? 4,
       leavePartsOnError: false,
