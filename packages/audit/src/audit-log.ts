@@ -145,6 +145,8 @@ export interface AuditLog<Tx = never> {
   checkpointAll(): Promise<Checkpoint[]>;
   /** Deletes old events of a chain after verifying them, leaving a signed retention checkpoint so `verify` holds for the rest. */
   purge(options: PurgeOptions): Promise<PurgeResult>;
+  /** {@link AuditLog.purge} for every chain (a retention cron job); returns the chains where events were deleted. */
+  purgeAll(options: Omit<PurgeOptions, 'tenantId'>): Promise<Array<PurgeResult & { tenantId: string | null }>>;
   /** Every event by or about a person, across tenants (oldest first), for a GDPR access request. */
   exportSubject(subjectId: string): AsyncGenerator<AuditEvent>;
   /** Pseudonymizes a person's personal values in every event, destroying their commitment salts; `verify` still holds. */
@@ -368,6 +370,15 @@ export function createAuditLog<Tx = never>(options: AuditLogOptions<Tx>): AuditL
       });
       const deleted = await wrapStore('purge', () => store.purge(tenantId, boundary.seq, anchor));
       return { deleted, checkpoint: anchor };
+    },
+
+    async purgeAll(purgeOptions) {
+      const out: Array<PurgeResult & { tenantId: string | null }> = [];
+      for (const head of await wrapStore('purge', () => store.heads())) {
+        const result = await log.purge({ ...purgeOptions, tenantId: head.tenantId });
+        if (result.deleted > 0) out.push({ tenantId: head.tenantId, ...result });
+      }
+      return out;
     },
 
     async *exportSubject(subjectId) {

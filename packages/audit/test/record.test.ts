@@ -202,3 +202,36 @@ describe('personal values at any depth', () => {
     expect(await audit.verify({ tenantId: 't1' })).toMatchObject({ valid: true, count: 1 });
   });
 });
+
+describe('purgeAll', () => {
+  it('applies the retention window to every chain and leaves each verifiable', async () => {
+    const { generateCheckpointKeys } = await import('@portalkit/audit');
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const audit = createAuditLog({
+      store: memoryAuditStore(),
+      now: () => new Date(clock),
+      checkpoints: { privateKey: generateCheckpointKeys().privateKey },
+    });
+    const system = { type: 'system' as const, id: null };
+    for (const tenantId of ['a', 'b', null]) {
+      await audit.record({ action: 'tenant.updated', resource: { type: 'tenant', id: 'x' }, tenantId, actor: system });
+    }
+    clock += 40 * 86_400_000;
+    await audit.record({
+      action: 'tenant.updated',
+      resource: { type: 'tenant', id: 'x' },
+      tenantId: 'a',
+      actor: system,
+    });
+    const purged = await audit.purgeAll({ olderThanDays: 30 });
+    expect(purged.map((p) => [p.tenantId, p.deleted]).sort()).toEqual(
+      [
+        ['a', 1],
+        ['b', 1],
+        [null, 1],
+      ].sort(),
+    );
+    for (const tenantId of ['a', 'b', null]) expect((await audit.verify({ tenantId })).valid).toBe(true);
+    expect((await audit.query({ tenantId: 'a' })).items).toHaveLength(1);
+  });
+});
