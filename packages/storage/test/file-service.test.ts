@@ -277,6 +277,20 @@ for (const name of ['local', 's3'] as const) {
       expect(await storage().exists(`unrelated/${t}.txt`)).toBe(true);
     });
 
+    it('purges every file and object of a tenant, nothing of another', async () => {
+      const t = tenant();
+      const other = tenant();
+      const a = await files.upload(t, PNG, { name: 'a.png' });
+      await files.createUpload(t, { name: 'b.png', size: PNG.length, contentType: 'image/png' });
+      const keep = await files.upload(other, PNG, { name: 'keep.png' });
+      expect(await files.purgeTenant(t)).toBe(2);
+      await expectCode(files.get(t, a.id), 'not_found');
+      expect(await storage().exists(a.key)).toBe(false);
+      await nothingLeft(t);
+      expect((await files.get(other, keep.id)).status).toBe('ready');
+      expect(await storage().exists(keep.key)).toBe(true);
+    });
+
     it('validates inputs with typed errors', async () => {
       await expectCode(files.upload('bad/tenant', PNG, { name: 'a.png' }), 'invalid_input');
       await expectCode(files.upload('t1', PNG, { name: '' }), 'invalid_input');

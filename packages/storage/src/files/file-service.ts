@@ -273,6 +273,12 @@ export interface FileService {
    * objects last modified before `olderThan`. Safe to run from several processes at once.
    */
   sweep(options?: { olderThan?: Date; batchSize?: number }): Promise<SweepResult>;
+  /**
+   * Deletes every file of a tenant (for tenant deletion): records first, then every object under
+   * `tenants/{tenantId}/`; a crash in between leaves only orphan objects, which `sweep` removes.
+   * Returns the number of records removed.
+   */
+  purgeTenant(tenantId: string): Promise<number>;
   /** How to answer a download of a ready file (see {@link DownloadResult}). */
   download(tenantId: string, fileId: string, options?: DownloadOptions): Promise<DownloadResult>;
 }
@@ -609,6 +615,19 @@ export function createFileService(options: FileServiceOptions): FileService {
         cursor = page.cursor ?? undefined;
       } while (cursor);
       return result;
+    },
+
+    async purgeTenant(tenantId) {
+      checkId(tenantId, 'tenantId');
+      const removed = await store.removeTenant(tenantId);
+      const prefix = `tenants/${tenantId}/`;
+      for (;;) {
+        const page = await storage.list(prefix, { limit: 1000 });
+        if (page.items.length === 0) break;
+        await storage.deleteMany(page.items.map((o) => o.key));
+        if (page.cursor === null) break;
+      }
+      return removed;
     },
 
     async download(tenantId, fileId, dl = {}) {

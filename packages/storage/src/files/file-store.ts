@@ -125,4 +125,6 @@ export interface FileStore {
   remove(tenantId: string, id: string, status: FileStatus): Promise<boolean>;
   /** The subset of `keys` that belong to a record (any status). */
   existingKeys(keys: readonly string[]): Promise<Set<string>>;
+  /** Hard-deletes every record of a tenant (any status); returns how many were removed. */
+  removeTenant(tenantId: string): Promise<number>;
 }

@@ -99,5 +99,15 @@ export function memoryFileStore(): FileStore {
     async existingKeys(list) {
       return new Set(list.filter((k) => keys.has(k)));
     },
+    async removeTenant(tenantId) {
+      let n = 0;
+      for (const r of [...byId.values()]) {
+        if (r.tenantId !== tenantId) continue;
+        byId.delete(r.id);
+        keys.delete(r.key);
+        n++;
+      }
+      return n;
+    },
   };
 }

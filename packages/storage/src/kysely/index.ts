@@ -297,5 +297,9 @@ export function kyselyFileStore(db: Kysely<any>, options: KyselyFileStoreOptions
         .execute();
       return new Set(rows.map((r) => (r as { key: string }).key));
     },
+    async removeTenant(tenantId) {
+      const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

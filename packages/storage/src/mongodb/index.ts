@@ -190,5 +190,9 @@ export function mongoFileStore(db: Db, options: MongoFileStoreOptions = {}): Mon
       const docs = await col.find({ key: { $in: [...keys] } }, { projection: { key: 1 } }).toArray();
       return new Set(docs.map((d) => d.key));
     },
+    async removeTenant(tenantId) {
+      const result = await col.deleteMany({ tenantId });
+      return result.deletedCount;
+    },
   };
 }

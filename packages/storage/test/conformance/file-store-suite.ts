@@ -182,5 +182,20 @@ export function runFileStoreSuite(name: string, factory: () => FileStore, option
       expect([...keys].sort()).toEqual([ready.key, pendingLive.key].sort());
       expect(await store.existingKeys([])).toEqual(new Set());
     });
+
+    it('removes every record of one tenant and nothing else', async () => {
+      const store = factory();
+      const tenant = t();
+      const other = t();
+      await store.insert(record(tenant));
+      await store.insert(record(tenant, { status: 'pending' }));
+      await store.insert(record(tenant, { status: 'deleted', deletedAt: new Date() }));
+      const kept = record(other);
+      await store.insert(kept);
+      expect(await store.removeTenant(tenant)).toBe(3);
+      expect((await store.list(tenant, {})).items).toEqual([]);
+      expect(await store.get(other, kept.id)).toEqual(kept);
+      expect(await store.removeTenant(tenant)).toBe(0);
+    });
   });
 }
