@@ -90,6 +90,15 @@ describe('local provider specifics', () => {
     expect((await storage.stat('up.bin')).contentType).toBe('image/png');
   });
 
+  it('refuses unbound uploads over maxUploadBytes with 413 and keeps nothing', async () => {
+    const small = createSignedUrlHandler(storage, { maxUploadBytes: 10 });
+    const url = await storage.signedUrl('limited.bin', { method: 'PUT' });
+    const res = await small.fetch(new Request(url, { method: 'PUT', body: 'x'.repeat(11) }));
+    expect(res.status).toBe(413);
+    expect(await storage.exists('limited.bin')).toBe(false);
+    expect((await small.fetch(new Request(url, { method: 'PUT', body: 'x'.repeat(10) }))).status).toBe(200);
+  });
+
   it('serves through the web Request/Response entry too', async () => {
     await storage.put('web.txt', '0123456789');
     const handler = createSignedUrlHandler(storage);
