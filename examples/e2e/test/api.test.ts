@@ -114,8 +114,27 @@ describe.each(SERVERS)('%s', (name) => {
       await a.auth.refresh({ tenantId: tenantA });
       expect((await a.tenants.get(tenantA)).tenant.id).toBe(tenantA);
       expect((await a.tenants.list()).items.map((t) => t.id)).toEqual([tenantA]);
-      const updated = await a.tenants.update(tenantA, { name: 'Acme Inc' });
+      const updated = await a.tenants.update(tenantA, {
+        name: 'Acme Inc',
+        settings: { allowedOrigins: ['https://app.acme.test'] },
+      });
       expect(updated.tenant.name).toBe('Acme Inc');
+      // CORS per tenant, from its settings.
+      const token = (await a.tokens.get())?.accessToken;
+      const allowed = await fetch(`${server.url}/api/v1/tenants/${tenantA}`, {
+        headers: { authorization: `Bearer ${token}`, origin: 'https://app.acme.test' },
+      });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.acme.test');
+      const other = await fetch(`${server.url}/api/v1/tenants/${tenantA}`, {
+        headers: { authorization: `Bearer ${token}`, origin: 'https://evil.test' },
+      });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      const preflight = await fetch(`${server.url}/api/v1/tenants/${tenantA}/files`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.acme.test', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-methods')).toMatch(/POST/);
     });
 
     run('invitations: admin invites, the invitee accepts with a matching verified e-mail', async () => {

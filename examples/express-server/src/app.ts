@@ -5,7 +5,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import helmet from 'helmet';
 import type { Services } from './context.js';
 import { docsRouter } from './docs.js';
-import { guardsFor } from './guards.js';
+import { guardsFor, tenantPreflight } from './guards.js';
 import { problemFromPackageError } from './package-errors.js';
 import { HttpProblem, notFound, sendProblem } from './problem.js';
 import { apiRouter, type Handlers } from './routes.js';
@@ -105,6 +105,7 @@ export function createApp(services: Services, handlers: Handlers): express.Expre
 
   // JSON bodies: 1 MiB at most (413 above), parsed only for application/json.
   app.use(express.json({ limit: '1mb', strict: true }));
+  app.options('/api/v1/tenants/:tenantId{/*rest}', tenantPreflight(services));
   app.use(apiRouter(handlers, guardsFor(services), SYSTEM_ROUTES));
 
   app.use((_req, _res, next) => next(notFound('route')));

@@ -1,5 +1,6 @@
 import { updateAuditContext } from '@portalkit/audit';
 import type { RouteDefinition } from '@portalkit/client/contract';
+import { tenantCorsHeaders } from '@portalkit/tenancy';
 import type { RequestHandler } from 'express';
 import type { Services } from './context.js';
 import { HttpProblem, notFound } from './problem.js';
@@ -48,11 +49,13 @@ export function guardsFor(services: Services): (route: RouteDefinition) => Reque
       // A token minted for tenant A never reads tenant B, whatever the caller's other memberships.
       if (!tenantId || claims.tid !== tenantId) throw notFound('tenant');
       const self = route.allowSelf && (req.params.userId as string | undefined) === claims.sub;
-      const { member } = await tenancy.requireAccess(
+      const { tenant, member } = await tenancy.requireAccess(
         tenantId,
         claims.sub,
         self ? undefined : (route.role ?? undefined),
       );
+      // CORS per tenant: only the origins listed in the tenant's settings may call it from a browser.
+      res.set(tenantCorsHeaders(tenant.settings, req.get('origin')));
       res.locals.tenantId = tenantId;
       res.locals.role = member.role;
       res.locals.log = res.locals.log.child({ tenantId });
@@ -66,5 +69,25 @@ export function guardsFor(services: Services): (route: RouteDefinition) => Reque
     if (route.auth === 'verified') chain.push(verified);
     if (route.role) chain.push(tenantRole(route));
     return chain;
+  };
+}
+
+/** CORS preflight of tenant routes, answered from the tenant's allowed origins (none by default). */
+export function tenantPreflight(services: Services): RequestHandler {
+  return async (req, res) => {
+    const origin = req.get('origin');
+    const tenantId = req.params.tenantId as string;
+    const tenant = await services.platform.tenancy.getTenant(tenantId).catch(() => null);
+    const headers = tenantCorsHeaders(tenant?.settings, origin);
+    res.set(headers);
+    if (headers['access-control-allow-origin']) {
+      res.set({
+        'access-control-allow-methods': 'GET, POST, PATCH, DELETE',
+        'access-control-allow-headers': 'authorization, content-type, x-request-id, range',
+        'access-control-expose-headers': 'x-request-id, content-disposition, retry-after',
+        'access-control-max-age': '600',
+      });
+    }
+    res.status(204).end();
   };
 }

@@ -8,7 +8,8 @@ import {
   type RouteName,
   routeList,
 } from '@portalkit/client/contract';
-import { type Handler, Hono, type MiddlewareHandler } from 'hono';
+import { tenantCorsHeaders } from '@portalkit/tenancy';
+import { type Context, type Handler, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
@@ -97,11 +98,15 @@ function guards(services: Services): (route: RouteDefinition) => MiddlewareHandl
       // A token minted for tenant A never reads tenant B, whatever the caller's other memberships.
       if (!tenantId || claims.tid !== tenantId) throw notFound('tenant');
       const self = route.allowSelf && c.req.param('userId') === claims.sub;
-      const { member } = await tenancy.requireAccess(
+      const { tenant, member } = await tenancy.requireAccess(
         tenantId,
         claims.sub,
         self ? undefined : (route.role ?? undefined),
       );
+      // CORS per tenant: only the origins listed in the tenant's settings may call it from a browser.
+      for (const [name, value] of Object.entries(tenantCorsHeaders(tenant.settings, c.req.header('origin')))) {
+        c.header(name, value);
+      }
       c.set('tenantId', tenantId);
       c.set('role', member.role);
       c.set('log', c.var.log.child({ tenantId }));
@@ -204,6 +209,23 @@ export function createApp(services: Services, handlers: Handlers): Hono<AppEnv> 
   // Signed URLs of the local provider (direct uploads, downloads): the signature is the authorization.
   const signedUrls = services.platform.signedUrls;
   if (signedUrls) app.all('/storage/*', (c) => signedUrls.fetch(c.req.raw));
+
+  // CORS preflight of tenant routes, answered from the tenant's allowed origins (none by default).
+  const preflight = async (c: Context<AppEnv>) => {
+    const tenant = await services.platform.tenancy.getTenant(c.req.param('tenantId') ?? '').catch(() => null);
+    const headers = tenantCorsHeaders(tenant?.settings, c.req.header('origin'));
+    if (headers['access-control-allow-origin']) {
+      Object.assign(headers, {
+        'access-control-allow-methods': 'GET, POST, PATCH, DELETE',
+        'access-control-allow-headers': 'authorization, content-type, x-request-id, range',
+        'access-control-expose-headers': 'x-request-id, content-disposition, retry-after',
+        'access-control-max-age': '600',
+      });
+    }
+    return c.body(null, 204, headers);
+  };
+  app.options('/api/v1/tenants/:tenantId', preflight);
+  app.options('/api/v1/tenants/:tenantId/*', preflight);
 
   const jsonLimit = bodyLimit({
     maxSize: 1024 * 1024,
