@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createClient, isApiError, type PortalkitClient } from '@portalkit/client';
 import { routeList } from '@portalkit/client/contract';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, removeTemplates, SERVERS, startServer } from './harness.js';
 import { tokenFromMail } from './mail.js';
@@ -92,6 +93,11 @@ describe.each(SERVERS)('%s', (name) => {
       expect(await codeOf(client().auth.login({ email: `nobody.${alice}`, password: 'wrong-password-1' }))).toBe(
         '401 invalid_credentials',
       );
+      // resend-verification answers the same for known and unknown addresses.
+      expect(await client().auth.resendVerification({ email: alice })).toEqual({ status: 'verification_sent' });
+      expect(await client().auth.resendVerification({ email: `ghost.${alice}` })).toEqual({
+        status: 'verification_sent',
+      });
       const unverified = client();
       await unverified.auth.register({ email: `late.${alice}`, password: PASSWORD, name: 'Late' });
       expect(await codeOf(unverified.auth.login({ email: `late.${alice}`, password: PASSWORD }))).toBe(
@@ -142,6 +148,10 @@ describe.each(SERVERS)('%s', (name) => {
       expect(invitation).toMatchObject({ email: bob, role: 'viewer' });
       expect((await a.invitations.list(tenantA)).items.map((i) => i.id)).toContain(invitation.id);
       const invitationToken = await tokenFromMail(mailDir, bob, /invited/i);
+      const carol = `carol.${suffix}@example.com`;
+      const { invitation: revoked } = await a.invitations.create(tenantA, { email: carol, role: 'editor' });
+      await a.invitations.revoke(tenantA, revoked.id);
+      expect((await a.invitations.list(tenantA)).items.map((i) => i.id)).not.toContain(revoked.id);
       b = await signUp(bob, 'Bob');
       bobId = (await b.auth.me()).user.id;
       const { membership } = await b.invitations.accept({ token: invitationToken });
@@ -282,6 +292,19 @@ describe.each(SERVERS)('%s', (name) => {
       const csv = await (await a.audit.export(tenantA, { format: 'csv' })).text();
       expect(csv.split('\n')[0]).toMatch(/action/);
       expect(await a.audit.verify(tenantA)).toMatchObject({ valid: true, count: page.items.length });
+      expect(actions).toContain('invitation.revoked');
+      if (mode === 'services') {
+        // Tamper with one stored event behind the API's back: verify names it.
+        const db = new pg.Client({ connectionString: modes.env('services').DATABASE_URL });
+        await db.connect();
+        const victim = page.items.find((e) => e.action === 'member.invited')!;
+        await db.query(`UPDATE audit_events SET action = 'member.removed' WHERE id = $1`, [victim.id]);
+        const tampered = await a.audit.verify(tenantA);
+        await db.query(`UPDATE audit_events SET action = 'member.invited' WHERE id = $1`, [victim.id]);
+        await db.end();
+        expect(tampered).toMatchObject({ valid: false, firstBadEventId: victim.id });
+        expect((await a.audit.verify(tenantA)).valid).toBe(true);
+      }
     });
 
     run('refresh rotation: reusing a spent refresh token kills the session (401 token_reused)', async () => {
