@@ -64,7 +64,12 @@ describe.each(SERVERS)('%s', (name) => {
       mailDir = join(server.dataDir, 'mail');
     });
     afterAll(async () => {
-      if (server) expect(await server.stop()).toBe(0);
+      if (!server) return;
+      expect(await server.stop()).toBe(0);
+      // No secret ever reaches the logs.
+      const logs = JSON.stringify(server.logs);
+      expect(logs).not.toContain(PASSWORD);
+      expect(logs).not.toMatch(/Bearer ey|refreshToken|"token"/);
     });
 
     const run = it.skipIf(!modes.available(mode));

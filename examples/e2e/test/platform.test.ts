@@ -159,6 +159,33 @@ describe.each(SERVERS)('%s', (name) => {
       );
     });
 
+    it('on SIGTERM an in-flight request still gets its complete answer, then the process exits 0', async () => {
+      const server = await startServer(name);
+      const body = JSON.stringify({ email: 'slow@example.com', password: 'not-the-password-1' });
+      let push: (chunk: string | null) => void = () => {};
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          push = (chunk) => (chunk === null ? controller.close() : controller.enqueue(new TextEncoder().encode(chunk)));
+        },
+      });
+      const pending = fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit);
+      push(body.slice(0, 10));
+      await new Promise((r) => setTimeout(r, 300));
+      const exit = server.stop('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      push(body.slice(10));
+      push(null);
+      const res = await pending;
+      expect(res.status).toBe(401);
+      expect((await res.json()).code).toBe('invalid_credentials');
+      expect(await exit).toBe(0);
+    });
+
     it('exits 0 on SIGTERM and on SIGINT after closing its resources', async () => {
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         const server = await startServer(name);
