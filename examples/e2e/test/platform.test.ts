@@ -153,6 +153,21 @@ describe.each(SERVERS)('%s', (name) => {
   });
 
   describe('process', () => {
+    it.skipIf(!modes.available('services'))('GET /ready answers 503 naming the failing check', async () => {
+      const server = await startServer(name, { ...modes.env('services'), STORAGE_BUCKET: 'no-such-bucket-here' });
+      try {
+        const res = await fetch(`${server.url}/ready`);
+        expect(res.status).toBe(503);
+        expect(await res.json()).toEqual({
+          status: 'unavailable',
+          checks: { database: 'ok', storage: 'failed', cache: 'ok' },
+        });
+        expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      } finally {
+        await server.stop();
+      }
+    });
+
     it('refuses a bad configuration with one clear line per bad value', async () => {
       await expect(startServer(name, { PORT: 'eighty', STORAGE_MAX_FILE_SIZE: '-1' })).rejects.toThrow(
         /PORT: must be a whole number.*\n.*STORAGE_MAX_FILE_SIZE: must be a whole number/s,

@@ -82,7 +82,8 @@ export function createApp(services: Services, handlers: Handlers): express.Expre
     const checks = {
       database: await check(services.database.ping),
       storage: await check(async () => {
-        await services.platform.storage.exists('portalkit-ready-probe');
+        // A listing fails when the bucket or root is missing or unreachable (exists() would say false).
+        await services.platform.storage.list('portalkit-ready/', { limit: 1 });
       }),
       cache: await check(services.cache.ping),
     };
