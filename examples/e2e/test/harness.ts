@@ -97,7 +97,7 @@ export async function startServer(
   exited.then(() => running.delete(child));
 
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   let up = false;
   while (Date.now() < deadline && child.exitCode === null) {
     try {
