@@ -49,7 +49,12 @@ const best = <T extends { seconds: number }>(xs: T[]): T => xs.reduce((a, b) => 
 
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
-function report(label: string, mib: number, base: { seconds: number }, ours: { seconds: number; rssGrowthMiB: number }) {
+function report(
+  label: string,
+  mib: number,
+  base: { seconds: number },
+  ours: { seconds: number; rssGrowthMiB: number },
+) {
   const baseRate = mib / base.seconds;
   const ourRate = mib / ours.seconds;
   console.log(
@@ -63,7 +68,10 @@ async function startS3rver(dir: string): Promise<{ endpoint: string; stop: () =>
     const S3rver = require('s3rver');
     new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(dir)} })
       .run().then((a) => console.log(a.port));`;
-  const child = spawn(process.execPath, ['-e', code], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', code], {
+    cwd: import.meta.dirname,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim())));
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
