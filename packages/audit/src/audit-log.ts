@@ -109,6 +109,12 @@ export interface PurgeResult {
   checkpoint: Checkpoint | null;
 }
 
+/** One chain's result in {@link AuditLog.purgeAll}. */
+export interface ChainPurgeResult extends PurgeResult {
+  /** The chain's tenant; `null` for the platform trail. */
+  tenantId: string | null;
+}
+
 /** Result of {@link AuditLog.eraseSubject}. */
 export interface ErasureResult {
   /** The pseudonym that replaced the person's id in every event. */
@@ -146,7 +152,7 @@ export interface AuditLog<Tx = never> {
   /** Deletes old events of a chain after verifying them, leaving a signed retention checkpoint so `verify` holds for the rest. */
   purge(options: PurgeOptions): Promise<PurgeResult>;
   /** {@link AuditLog.purge} for every chain (a retention cron job); returns the chains where events were deleted. */
-  purgeAll(options: Omit<PurgeOptions, 'tenantId'>): Promise<Array<PurgeResult & { tenantId: string | null }>>;
+  purgeAll(options: Omit<PurgeOptions, 'tenantId'>): Promise<ChainPurgeResult[]>;
   /** Every event by or about a person, across tenants (oldest first), for a GDPR access request. */
   exportSubject(subjectId: string): AsyncGenerator<AuditEvent>;
   /** Pseudonymizes a person's personal values in every event, destroying their commitment salts; `verify` still holds. */

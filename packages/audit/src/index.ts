@@ -3,6 +3,7 @@ export {
   type AuditLogOptions,
   type AuditPage,
   type AuditQuery,
+  type ChainPurgeResult,
   createAuditLog,
   DEFAULT_PERSONAL_FIELDS,
   ERASED,

@@ -1,6 +1,15 @@
 import { StorageError } from './errors.js';
 
-/** Longest accepted key, in UTF-8 bytes (the S3 limit). */
+/**
+ * Longest accepted key, in UTF-8 bytes (the S3 limit).
+ *
+ * @example
+ * ```ts
+ * import { MAX_KEY_BYTES } from '@portalkit/storage';
+ *
+ * const fits = Buffer.byteLength(key, 'utf8') <= MAX_KEY_BYTES; // longer keys throw `invalid_key`
+ * ```
+ */
 export const MAX_KEY_BYTES = 1024;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
@@ -63,7 +72,16 @@ export function validatePrefix(prefix: string): string {
   return check(prefix, true, true);
 }
 
-/** Longest display name kept by {@link sanitizeFileName}, in characters. */
+/**
+ * Longest display name kept by {@link sanitizeFileName}, in characters.
+ *
+ * @example
+ * ```ts
+ * import { MAX_FILE_NAME_LENGTH } from '@portalkit/storage';
+ *
+ * const fits = name.length <= MAX_FILE_NAME_LENGTH; // longer names are shortened, keeping the extension
+ * ```
+ */
 export const MAX_FILE_NAME_LENGTH = 200;
 
 /**

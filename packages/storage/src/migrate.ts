@@ -3,7 +3,17 @@ import type { Readable } from 'node:stream';
 import { isStorageError, StorageError } from './errors.js';
 import type { StorageProvider } from './types.js';
 
-/** Metadata key holding the SHA-256 of a migrated object, used to resume and verify. */
+/**
+ * Metadata key holding the SHA-256 of a migrated object, used to resume and verify.
+ *
+ * @example
+ * ```ts
+ * import { MIGRATE_CHECKSUM_METADATA } from '@portalkit/storage';
+ *
+ * const { metadata } = await target.stat('tenants/t1/files/f1/report.pdf');
+ * const sha256 = metadata[MIGRATE_CHECKSUM_METADATA]; // set by migrateObjects()
+ * ```
+ */
 export const MIGRATE_CHECKSUM_METADATA = 'portalkit-sha256';
 
 /**

@@ -107,7 +107,7 @@ export const auditMigrations: MigrationProvider = {
  * Runs {@link auditMigrations} to the latest version, with the package's own migration tables
  * (`portalkit_audit_migrations`, `portalkit_audit_migrations_lock`).
  *
- * @throws {@link AuditError} `store_failed` when a migration fails (the cause says why).
+ * @throws `AuditError` (from `@portalkit/audit`) with code `store_failed` when a migration fails (the cause says why).
  *
  * @example
  * ```ts

@@ -12,6 +12,14 @@ import type { FileListQuery, FilePage, FileRecord, FileStore } from './file-stor
 /**
  * Types accepted by default: common images (no SVG: it can carry scripts), PDF, plain text, CSV,
  * JSON, Markdown and the OOXML/ODF office formats (which file-type reports by their real type).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ALLOWED_TYPES } from '@portalkit/storage';
+ *
+ * // Everything the defaults allow, minus office documents:
+ * const allowedTypes = DEFAULT_ALLOWED_TYPES.filter((type) => !type.startsWith('application/vnd.'));
+ * ```
  */
 export const DEFAULT_ALLOWED_TYPES: readonly string[] = [
   'image/png',

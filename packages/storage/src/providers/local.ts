@@ -28,7 +28,17 @@ import type {
   StorageProvider,
 } from '../types.js';
 
-/** Name of the directory under the root where the local provider keeps metadata and temp files. */
+/**
+ * Name of the directory under the root where the local provider keeps metadata and temp files.
+ *
+ * @example
+ * ```ts
+ * import { LOCAL_INTERNAL_DIR } from '@portalkit/storage';
+ *
+ * // Exclude it from your own backups of the root directory: it holds only temp files and metadata.
+ * const exclude = [`${root}/${LOCAL_INTERNAL_DIR}`];
+ * ```
+ */
 export const LOCAL_INTERNAL_DIR = '.portalkit';
 
 /**

@@ -84,7 +84,7 @@ export function tenantRlsMigration(options: TenantRlsOptions): Migration {
 /**
  * Runs `fn` in a transaction where `app.tenant_id` is set to the tenant in context (with
  * `set_config(..., true)`: local to the transaction, so it can never leak to the next user of a
- * pooled connection). Throws `no_tenant` outside {@link runWithTenant}. Combine with
+ * pooled connection). Throws `no_tenant` outside `runWithTenant` (from `@portalkit/tenancy`). Combine with
  * {@link tenantRlsMigration} for a database-side wall behind the plugin.
  *
  * @example

@@ -260,7 +260,7 @@ class ScopeTransformer extends OperationNodeTransformer {
 
 /**
  * The Kysely plugin that scopes registered tenant tables to the tenant in context
- * ({@link runWithTenant}):
+ * (`runWithTenant` (from `@portalkit/tenancy`)):
  * - `select`, `update`, `delete`: adds `<table or alias>.tenant_id = <tenant>` for every
  *   registered table in FROM, JOIN (in the ON clause, so outer joins stay outer), `UPDATE ... FROM`,
  *   `DELETE ... USING`, and in every subquery and CTE;
@@ -273,7 +273,7 @@ class ScopeTransformer extends OperationNodeTransformer {
  *
  * NOT covered (document them in code review): raw `sql` text naming a tenant table (the plugin
  * never sees inside a `RawNode`), queries run on `db.withoutPlugins()` or a Kysely instance without
- * the plugin. Platform code uses the greppable {@link dangerouslyBypassTenantScope}.
+ * the plugin. Platform code uses the greppable `dangerouslyBypassTenantScope` (from `@portalkit/tenancy`).
  *
  * @example
  * ```ts

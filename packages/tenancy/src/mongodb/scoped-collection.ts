@@ -112,10 +112,10 @@ const UPDATE_OPERATORS_SETTING = new Set(['$set', '$setOnInsert']);
 
 /**
  * Wraps a MongoDB collection so every operation is confined to the tenant in context
- * ({@link runWithTenant}): filters get `{ tenantId }` (ANDed, so a caller's own `tenantId`
+ * (`runWithTenant` (from `@portalkit/tenancy`)): filters get `{ tenantId }` (ANDed, so a caller's own `tenantId`
  * condition cannot widen it), inserts and replacements get the field set, updates may not
  * change it, aggregations start with a `$match`. Without a tenant every operation throws
- * `no_tenant`; inside {@link dangerouslyBypassTenantScope} nothing is scoped. A document or update
+ * `no_tenant`; inside `dangerouslyBypassTenantScope` (from `@portalkit/tenancy`) nothing is scoped. A document or update
  * naming another tenant throws `tenant_mismatch`.
  *
  * @example
