@@ -153,16 +153,25 @@ async function handle(
     }
     const max = params.contentLength ?? options.maxUploadBytes ?? 100 * 1024 * 1024;
     const body = req.body() ?? Readable.from([]);
+    // The limiter can fail before storage.put() has attached its own listeners (put awaits
+    // directory creation first); keep its error here so it is never an unhandled 'error' event
+    // and always decides the answer (413), whatever error put() then reports for the dead stream.
+    let overLimit: StorageError | undefined;
+    const limiter = limit(max);
+    limiter.once('error', (e) => {
+      if (isStorageError(e)) overLimit = e;
+    });
     try {
-      const limited = body.pipe(limit(max));
+      const limited = body.pipe(limiter);
       body.once('error', (e) => limited.destroy(e));
       const info = await storage.put(params.key, limited, {
         contentType: type ?? 'application/octet-stream',
         ...(params.contentLength !== undefined ? { contentLength: params.contentLength } : {}),
       });
       return { status: 200, headers: { etag: info.etag, 'content-length': '0' }, body: null };
-    } catch (error) {
+    } catch (thrown) {
       body.resume();
+      const error = overLimit ?? thrown;
       if (isStorageError(error)) {
         if (error.code === 'invalid_input')
           return problem(400, 'validation_failed', 'body length does not match the signed URL');
