@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { exportSigningKey, generateSigningKey } from '@portalkit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from './harness.js';
+import { type RunningServer, SERVERS, startServer } from './harness.js';
 import { tokenFromMail } from './mail.js';
 import { useModes } from './modes.js';
 
@@ -17,16 +17,23 @@ async function post(server: RunningServer, path: string, body: unknown, token?: 
 }
 
 // Two instances of one server on one PostgreSQL + Redis + S3, as behind a load balancer: they share
-// the signing keys and the public URL (the token issuer), nothing else.
-describe.skipIf(!modes.available('services'))('two express-server instances on shared services', () => {
+// the signing keys and the public URL (the token issuer), nothing else. Each server's pair gets its
+// own user and Redis key prefix, so the rate-limit budgets of the two pairs never mix.
+describe.skipIf(!modes.available('services')).each(SERVERS)('two %s instances on shared services', (name) => {
   let one: RunningServer;
   let two: RunningServer;
-  const email = 'scale.user@example.com';
+  const email = `scale.${name}@example.com`;
 
   beforeAll(async () => {
     const keys = JSON.stringify([await exportSigningKey(await generateSigningKey())]);
-    const env = { ...modes.env('services'), JWT_PRIVATE_KEYS: keys, PUBLIC_URL: 'http://127.0.0.1:8080' };
-    [one, two] = await Promise.all([startServer('express-server', env), startServer('express-server', env)]);
+    const services = modes.env('services');
+    const env = {
+      ...services,
+      REDIS_PREFIX: `${services.REDIS_PREFIX}${name}:`,
+      JWT_PRIVATE_KEYS: keys,
+      PUBLIC_URL: 'http://127.0.0.1:8080',
+    };
+    [one, two] = await Promise.all([startServer(name, env), startServer(name, env)]);
     expect((await post(one, '/api/v1/auth/register', { email, password: PASSWORD, name: 'Scale' })).status).toBe(202);
     const token = await tokenFromMail(join(one.dataDir, 'mail'), email, /verify/i);
     expect((await post(two, '/api/v1/auth/verify-email', { token })).status).toBe(200);
