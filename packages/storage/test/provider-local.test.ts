@@ -99,6 +99,28 @@ describe('local provider specifics', () => {
     expect((await small.fetch(new Request(url, { method: 'PUT', body: 'x'.repeat(10) }))).status).toBe(200);
   });
 
+  it('answers 413 to an over-limit body that fails before the write has started, with no stray error', async () => {
+    // The whole body arrives in the first chunk, so the size limiter fails while put() is still
+    // preparing its directories: the handler must own that error (an unhandled 'error' event would
+    // fail this run) and still answer 413 with nothing stored.
+    const small = createSignedUrlHandler(storage, { maxUploadBytes: 10 });
+    const unhandled: unknown[] = [];
+    const record = (error: unknown) => unhandled.push(error);
+    process.prependListener('uncaughtException', record);
+    try {
+      for (let i = 0; i < 20; i++) {
+        const url = await storage.signedUrl(`early/${i}/big.bin`, { method: 'PUT' });
+        const res = await small.fetch(new Request(url, { method: 'PUT', body: new Uint8Array(64 * 1024) }));
+        expect(res.status).toBe(413);
+        expect(await storage.exists(`early/${i}/big.bin`)).toBe(false);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.removeListener('uncaughtException', record);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('serves through the web Request/Response entry too', async () => {
     await storage.put('web.txt', '0123456789');
     const handler = createSignedUrlHandler(storage);
