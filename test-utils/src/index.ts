@@ -84,6 +84,17 @@ export function useTestDatabase(): TestDatabase {
     const client = new pg.Client({ connectionString: admin });
     await client.connect();
     try {
+      // Pools a test has just ended may still be closing their connections. Forcing the drop while
+      // they are would make the server send them a FATAL 57P01 that surfaces in the test process
+      // as an unhandled error, so give them a bounded moment to go away first.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await client.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [handle.name],
+        );
+        if ((rows[0]?.n ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await client.query(`DROP DATABASE IF EXISTS "${handle.name}" WITH (FORCE)`);
     } finally {
       await client.end();
