@@ -1,30 +1,44 @@
-import { randomUUID } from 'node:crypto';
 import { runWithAuditContext } from '@portalkit/audit';
-import { buildOpenApi } from '@portalkit/client/contract';
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { Config, Platform } from '@portalkit/platform';
+import {
+  type ApiProblem,
+  createAccess,
+  createOperations,
+  DOCS_ASSETS,
+  DOCS_INIT_SCRIPT,
+  DOCS_PAGE,
+  docsAssetsDir,
+  internalProblem,
+  JSON_BODY_LIMIT,
+  jsonTooLarge,
+  malformedJson,
+  notFound,
+  openApiJson,
+  ApiProblem as Problem,
+  problemDocument,
+  problemFromError,
+  requestIdFrom,
+} from '@portalkit/platform/http';
+import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
-import type { Services } from './context.js';
-import { docsRouter } from './docs.js';
-import { guardsFor, tenantPreflight } from './guards.js';
-import { problemFromPackageError } from './package-errors.js';
-import { HttpProblem, notFound, sendProblem } from './problem.js';
-import { apiRouter, type Handlers } from './routes.js';
+import type { Logger } from 'pino';
+import './context.js';
+import { apiRouter } from './routes.js';
 
-/** Routes of the table that the app serves itself, outside the validated API router. */
-const SYSTEM_ROUTES = new Set(['health', 'ready', 'openapi', 'docs']);
+/** What the app is built from: the configuration, the root logger and the composed platform. */
+export interface Services {
+  config: Config;
+  log: Logger;
+  platform: Platform;
+}
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-
-/** x-request-id from the caller when well-formed, else a new one; a child logger per request. */
-function requestContext(services: Services): RequestHandler {
+/** x-request-id from the caller when well-formed, else a new one; a child logger and an audit context per request. */
+function requestContext(log: Logger): RequestHandler {
   return (req, res, next) => {
-    const incoming = req.get('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdFrom(req.get('x-request-id'));
     res.locals.requestId = requestId;
-    res.locals.log = services.log.child({ requestId });
+    res.locals.log = log.child({ requestId });
     res.setHeader('x-request-id', requestId);
-    // Audit events recorded while serving the request carry its id, ip and user agent.
-    runWithAuditContext({ requestId, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null }, next);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       // Path only: query strings may carry signed-URL signatures.
@@ -40,34 +54,59 @@ function requestContext(services: Services): RequestHandler {
         'request completed',
       );
     });
+    // Audit events recorded while serving the request carry its id, ip and user agent.
+    runWithAuditContext({ requestId, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null }, next);
   };
 }
 
-async function check(fn: () => Promise<void>, timeoutMs = 2000): Promise<'ok' | 'failed'> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-      }),
-    ]);
-    return 'ok';
-  } catch {
-    return 'failed';
-  } finally {
-    clearTimeout(timer);
+/** Writes a problem as application/problem+json (with the request id). */
+function sendProblem(res: Response, problem: ApiProblem): void {
+  res
+    .status(problem.status)
+    .set(problem.extra.headers ?? {})
+    .type('application/problem+json')
+    .send(JSON.stringify(problemDocument(problem, res.locals.requestId)));
+}
+
+/** Body-parser failures (they carry a `type`) as the API's problems. */
+function parserProblem(err: { type?: unknown }): ApiProblem | null {
+  switch (err?.type) {
+    case 'entity.too.large':
+      return jsonTooLarge();
+    case 'entity.parse.failed':
+      return malformedJson();
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new Problem(415, 'unsupported_media_type', 'the body must be UTF-8 JSON');
+    case 'request.aborted':
+      return new Problem(400, 'validation_failed', 'the request was aborted by the client');
+    default:
+      return null;
   }
 }
 
+/** Everything thrown ends here: the platform maps package errors, the rest is a 500 without details. */
+const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  let problem = problemFromError(err) ?? parserProblem(err);
+  if (!problem) {
+    res.locals.log?.error({ err }, 'unhandled error');
+    problem = internalProblem();
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendProblem(res, problem);
+};
+
 /** The Express application: middleware, health, docs and the API routes. */
-export function createApp(services: Services, handlers: Handlers): express.Express {
+export function createApp({ config, log, platform }: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', services.config.trustProxy);
-  app.use(requestContext(services));
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestContext(log));
   // Over plain http (the embedded default) HSTS and upgrade-insecure-requests would break /docs.
-  const https = services.config.publicUrl.startsWith('https:');
+  const https = config.publicUrl.startsWith('https:');
   app.use(
     helmet({
       strictTransportSecurity: https,
@@ -79,25 +118,27 @@ export function createApp(services: Services, handlers: Handlers): express.Expre
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
-    const checks = {
-      database: await check(services.database.ping),
-      storage: await check(async () => {
-        // A listing fails when the bucket or root is missing or unreachable (exists() would say false).
-        await services.platform.storage.list('portalkit-ready/', { limit: 1 });
-      }),
-      cache: await check(services.cache.ping),
-    };
-    const failing = Object.entries(checks).filter(([, v]) => v !== 'ok');
-    if (failing.length > 0) res.locals.log.warn({ checks }, 'not ready');
-    res.status(failing.length === 0 ? 200 : 503).json({ status: failing.length === 0 ? 'ok' : 'unavailable', checks });
+    const { ready, checks } = await platform.ready();
+    if (!ready) res.locals.log.warn({ checks }, 'not ready');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks });
   });
-  const openapi = JSON.stringify(buildOpenApi({ servers: [{ url: services.config.publicUrl }] }));
+  const openapi = openApiJson(config.publicUrl);
   app.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(openapi);
   });
-  app.use(docsRouter());
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(DOCS_PAGE);
+  });
+  app.get('/docs/init.js', (_req, res) => {
+    res.type('application/javascript').send(DOCS_INIT_SCRIPT);
+  });
+  app.get('/docs/assets/:name', (req, res, next) => {
+    const type = DOCS_ASSETS[req.params.name];
+    if (!type) return next();
+    res.type(type).sendFile(req.params.name, { root: docsAssetsDir(), maxAge: '1d', immutable: true });
+  });
   // Signed URLs of the local provider (direct uploads, downloads): the signature is the authorization.
-  const signedUrls = services.platform.signedUrls;
+  const signedUrls = platform.signedUrls;
   if (signedUrls) {
     app.all('/storage/{*key}', (req, res, next) => {
       signedUrls.node(req, res).catch(next);
@@ -105,38 +146,18 @@ export function createApp(services: Services, handlers: Handlers): express.Expre
   }
 
   // JSON bodies: 1 MiB at most (413 above), parsed only for application/json.
-  app.use(express.json({ limit: '1mb', strict: true }));
-  app.options('/api/v1/tenants/:tenantId{/*rest}', tenantPreflight(services));
-  app.use(apiRouter(handlers, guardsFor(services), SYSTEM_ROUTES));
+  app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  const access = createAccess(platform);
+  // CORS preflight of tenant routes, answered from the tenant's allowed origins (none by default).
+  app.options('/api/v1/tenants/:tenantId{/*rest}', async (req, res) => {
+    res
+      .set(await access.preflight(req.params.tenantId, req.get('origin')))
+      .status(204)
+      .end();
+  });
+  app.use(apiRouter(access, createOperations(platform)));
 
   app.use((_req, _res, next) => next(notFound('route')));
   app.use(errorHandler);
   return app;
 }
-
-/** Everything thrown ends here: known problems as they are, parser errors mapped, the rest 500 without details. */
-const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  const log = res.locals.log;
-  let problem: HttpProblem | null = err instanceof HttpProblem ? err : problemFromPackageError(err);
-  if (problem) {
-    if (problem.status >= 500) log?.warn({ code: problem.code }, problem.detail);
-  } else if (err?.type === 'entity.too.large') {
-    problem = new HttpProblem(413, 'payload_too_large', 'the JSON body is larger than 1 MiB');
-  } else if (err?.type === 'entity.parse.failed') {
-    problem = new HttpProblem(400, 'validation_failed', 'the body is not valid JSON', {
-      errors: [{ path: '', message: 'malformed JSON' }],
-    });
-  } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
-    problem = new HttpProblem(415, 'unsupported_media_type', 'the body must be UTF-8 JSON');
-  } else if (err?.type === 'request.aborted') {
-    problem = new HttpProblem(400, 'validation_failed', 'the request was aborted by the client');
-  } else {
-    log?.error({ err }, 'unhandled error');
-    problem = new HttpProblem(500, 'internal', 'an unexpected error occurred; quote the request id when reporting it');
-  }
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  sendProblem(res, problem);
-};

@@ -1,21 +1,6 @@
-import type { AccessTokenClaims, KeySet } from '@portalkit/auth';
+import type { AccessTokenClaims } from '@portalkit/auth';
+import type { RouteInput } from '@portalkit/platform/http';
 import type { Logger } from 'pino';
-import type { Cache } from './cache.js';
-import type { Config } from './config.js';
-import type { Database } from './database.js';
-import type { Mailer } from './mailer.js';
-import type { Platform } from './platform.js';
-
-/** Everything the routes use, built once at start-up by `main.ts` and closed on shutdown. */
-export interface Services {
-  config: Config;
-  log: Logger;
-  database: Database;
-  cache: Cache;
-  mailer: Mailer;
-  keySet: KeySet;
-  platform: Platform;
-}
 
 declare global {
   namespace Express {
@@ -24,12 +9,14 @@ declare global {
       requestId: string;
       /** The request's logger (child of the server's, carrying requestId, then tenantId and userId). */
       log: Logger;
-      /** Authenticated user id, set by the auth middleware. */
-      userId?: string;
-      /** Verified access-token claims, set by the authentication guard. */
+      /** Verified access-token claims, set by the access middleware. */
       claims?: AccessTokenClaims;
-      /** Tenant of the route, set once membership is checked. */
+      /** Authenticated user id. */
+      userId?: string;
+      /** Tenant of the request, once the membership is checked (or once the operation named it). */
       tenantId?: string;
+      /** Parameters, query and JSON body after validation against the contract. */
+      input: RouteInput;
     }
   }
 }

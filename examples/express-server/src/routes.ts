@@ -1,74 +1,103 @@
-import { fieldErrorsFromZod, type RouteDefinition, type RouteName, routeList } from '@portalkit/client/contract';
-import express, { type RequestHandler, type Router } from 'express';
-import type { z } from 'zod';
-import { HttpProblem, notImplemented } from './problem.js';
+import { type RouteDefinition, routeList } from '@portalkit/client/contract';
+import {
+  type Access,
+  type ApiRouteName,
+  type Operation,
+  type OperationResult,
+  SYSTEM_ROUTES,
+  validateRouteInput,
+} from '@portalkit/platform/http';
+import express, { type RequestHandler, type Response, type Router } from 'express';
 
-/** Validated input of a route, as the contract's schemas parsed it. */
-export interface RouteInput {
-  params: Record<string, string>;
-  query: Record<string, unknown>;
-  body: unknown;
-}
-
-declare global {
-  namespace Express {
-    interface Locals {
-      /** Parameters, query and JSON body after validation against the contract. */
-      input: RouteInput;
+/** The route's `auth`/`role` checks: claims, tenant membership, per-tenant CORS headers. */
+function authorize(access: Access, route: RouteDefinition): RequestHandler {
+  return async (req, res, next) => {
+    const grant = await access.authorize(route, {
+      authorization: req.get('authorization'),
+      origin: req.get('origin'),
+      params: req.params as Record<string, string>,
+    });
+    res.set(grant.headers);
+    if (grant.claims) {
+      res.locals.claims = grant.claims;
+      res.locals.userId = grant.claims.sub;
+      res.locals.log = res.locals.log.child({ userId: grant.claims.sub });
     }
-  }
-}
-
-/** Handlers by route name; a route without one answers 501 not_implemented. */
-export type Handlers = Partial<Record<RouteName, RequestHandler[]>>;
-
-function parse(schema: z.ZodType | null, value: unknown, where: string): unknown {
-  if (!schema) return value;
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const errors = fieldErrorsFromZod(result.error).map((e) => ({ ...e, path: e.path ? e.path : where }));
-    throw new HttpProblem(400, 'validation_failed', `the ${where} is invalid`, { errors });
-  }
-  return result.data;
-}
-
-/** Validates params, query and (JSON) body of a request against the route's contract schemas. */
-export function validate(route: RouteDefinition): RequestHandler {
-  return (req, res, next) => {
-    const params = parse(route.params, req.params, 'path') as Record<string, string>;
-    const query = parse(route.query, req.query, 'query') as Record<string, unknown>;
-    let body: unknown;
-    if (route.bodyType === 'json' && route.body) {
-      if (!req.is('application/json')) {
-        throw new HttpProblem(415, 'unsupported_media_type', 'send the body as application/json');
-      }
-      body = parse(route.body, req.body, 'body');
+    if (grant.tenant) {
+      res.locals.tenantId = grant.tenant.id;
+      res.locals.log = res.locals.log.child({ tenantId: grant.tenant.id });
     }
-    res.locals.input = { params, query, body };
     next();
   };
 }
 
+/** Validates path, query and JSON body (parsed by `express.json`) against the contract. */
+function validate(route: RouteDefinition): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.input = await validateRouteInput(route, {
+      params: req.params as Record<string, string>,
+      query: req.query as Record<string, unknown>,
+      contentType: req.get('content-type'),
+      body: req.body,
+    });
+    next();
+  };
+}
+
+/** Writes an operation's result on the Express response. */
+function send(res: Response, result: OperationResult): void {
+  if (result.tenantId) res.locals.tenantId = result.tenantId;
+  switch (result.type) {
+    case 'json':
+      res.status(result.status).json(result.body);
+      return;
+    case 'empty':
+      res
+        .status(result.status)
+        .set(result.headers ?? {})
+        .end();
+      return;
+    case 'redirect':
+      res.set(result.headers).redirect(result.status, result.location);
+      return;
+    case 'stream':
+      res.status(result.status).set(result.headers);
+      result.body.on('error', (err) => {
+        res.locals.log.error({ err }, 'response stream failed mid-way');
+        res.destroy();
+      });
+      result.body.pipe(res);
+  }
+}
+
+/** The handler of a route: hand the validated request to its operation, send the result. */
+function handle(operation: Operation): RequestHandler {
+  return async (req, res) => {
+    const { input } = res.locals;
+    send(
+      res,
+      await operation({
+        ...input,
+        claims: res.locals.claims ?? null,
+        client: { ip: req.ip, userAgent: req.get('user-agent') },
+        header: (name) => req.get(name),
+        multipart: () => ({ headers: req.headers, body: req }),
+      }),
+    );
+  };
+}
+
 /**
- * Mounts every API route of the contract's route table (except the system routes the app serves
- * itself): the guards the route's `auth`/`role` call for, validation, then the route's handlers, or
- * 501 when nothing provides it.
+ * Mounts every API route of the contract's route table (the system routes are the app's): access
+ * checks, validation, then the route's operation from @portalkit/platform.
  */
-export function apiRouter(
-  handlers: Handlers,
-  guards: (route: RouteDefinition) => RequestHandler[],
-  system: ReadonlySet<string>,
-): Router {
+export function apiRouter(access: Access, operations: Record<ApiRouteName, Operation>): Router {
   const router = express.Router();
   for (const route of routeList) {
-    if (system.has(route.name)) continue;
-    const chain = handlers[route.name as RouteName] ?? [
-      () => {
-        throw notImplemented(`${route.method} ${route.path}`);
-      },
-    ];
+    if (SYSTEM_ROUTES.has(route.name)) continue;
+    const operation = operations[route.name as ApiRouteName];
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
-    router[method](route.path, ...guards(route), validate(route), ...chain);
+    router[method](route.path, authorize(access, route), validate(route), handle(operation));
   }
   return router;
 }

@@ -1,27 +1,13 @@
-import type { AccessTokenClaims, KeySet } from '@portalkit/auth';
+import type { AccessTokenClaims } from '@portalkit/auth';
+import type { Config, Platform } from '@portalkit/platform';
+import type { RouteInput } from '@portalkit/platform/http';
 import type { Logger } from 'pino';
-import type { Cache } from './cache.js';
-import type { Database } from './database.js';
-import type { Config } from './env.js';
-import type { Mailer } from './mailer.js';
-import type { Platform } from './platform.js';
 
-/** Everything the routes use, built once at start-up by `main.ts` and closed on shutdown. */
+/** What the app is built from: the configuration, the root logger and the composed platform. */
 export interface Services {
   config: Config;
   log: Logger;
-  database: Database;
-  cache: Cache;
-  mailer: Mailer;
-  keySet: KeySet;
   platform: Platform;
-}
-
-/** Validated input of a route, as the contract's schemas parsed it. */
-export interface RouteInput {
-  params: Record<string, string>;
-  query: Record<string, unknown>;
-  body: unknown;
 }
 
 /** The Hono environment: per-request variables set by the middleware. */
@@ -34,6 +20,5 @@ export interface AppEnv {
     claims?: AccessTokenClaims;
     userId?: string;
     tenantId?: string;
-    role?: string;
   };
 }

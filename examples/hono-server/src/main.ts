@@ -1,21 +1,13 @@
-import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { type Config, ConfigError, createPlatform, loadConfig } from '@portalkit/platform';
 import { createApp } from './app.js';
-import { openCache } from './cache.js';
-import type { Services } from './context.js';
-import { openDatabase } from './database.js';
-import { ConfigError, loadConfig } from './env.js';
-import { createHandlers } from './handlers.js';
-import { loadKeySet } from './keys.js';
 import { createLogger } from './logger.js';
-import { createMailer } from './mailer.js';
-import { createPlatform } from './platform.js';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, { name: 'hono-server' });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -24,14 +16,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  await mkdir(config.dataDir, { recursive: true });
-  const database = await openDatabase(config.databaseUrl, config.dataDir, log);
-  const cache = await openCache(config.redisUrl, log);
-  const keySet = await loadKeySet(config.jwtPrivateKeys, config.dataDir);
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom });
-  const platform = await createPlatform({ config, log, database, cache, mailer, keySet });
-  const services: Services = { config, log, database, cache, mailer, keySet, platform };
-  const app = createApp(services, createHandlers(services));
+  // Database, cache, keys, mailer, every package, the storage sweeper and the audit retention job.
+  const platform = await createPlatform({ config, logger: log });
+  const app = createApp({ config, log, platform });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
@@ -40,29 +27,15 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info(
-    { host: config.host, port, database: database.kind, cache: cache.kind },
+    { host: config.host, port, database: platform.database.kind, cache: platform.cache.kind },
     `listening on http://${config.host}:${port}`,
   );
-
-  // The sweeper purges soft-deleted objects, expired pending uploads and orphans; the package makes
-  // it safe to run from several instances at once.
-  const sweepGraceMs = 60 * 60 * 1000;
-  const sweeper = setInterval(() => {
-    platform.files
-      .sweep({ olderThan: new Date(Date.now() - sweepGraceMs) })
-      .then((result) => {
-        if (result.deleted + result.orphans + result.pending > 0) log.info({ sweep: result }, 'storage sweep');
-      })
-      .catch((err) => log.warn({ err: { message: (err as Error).message } }, 'storage sweep failed'));
-  }, config.sweepIntervalMs);
-  sweeper.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    clearInterval(sweeper);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const timer = setTimeout(() => {
@@ -71,14 +44,8 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     await closed;
     clearTimeout(timer);
-    try {
-      await platform.audit.close();
-      services.mailer.close();
-      await cache.close();
-      await database.close();
-    } catch (err) {
-      log.error({ err }, 'error while closing resources');
-    }
+    // Stops the background jobs, flushes the audit buffer, closes the pools.
+    await platform.close();
     log.info('stopped');
     process.exit(0);
   };

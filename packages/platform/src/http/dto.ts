@@ -3,7 +3,18 @@ import type { AccountUser, AuthUser, SessionInfo } from '@portalkit/auth';
 import type { FileRecord } from '@portalkit/storage';
 import type { Invitation, Member, Tenant } from '@portalkit/tenancy';
 
-/** Wire shapes of API.md, built from the packages' records (dates as ISO strings, no internals). */
+// Wire shapes of the reference API, built from the packages' records: dates as ISO strings, no internals.
+
+/**
+ * A user as the API shows it.
+ *
+ * @example
+ * ```ts
+ * import { userDto } from '@portalkit/platform/http';
+ *
+ * const body = { user: userDto(user) };
+ * ```
+ */
 export const userDto = (u: AccountUser | AuthUser) => ({
   id: u.id,
   email: u.email,
@@ -12,6 +23,16 @@ export const userDto = (u: AccountUser | AuthUser) => ({
   createdAt: u.createdAt.toISOString(),
 });
 
+/**
+ * A tenant as the API shows it.
+ *
+ * @example
+ * ```ts
+ * import { tenantDto } from '@portalkit/platform/http';
+ *
+ * const body = { tenant: tenantDto(tenant) };
+ * ```
+ */
 export const tenantDto = (t: Tenant) => ({
   id: t.id,
   name: t.name,
@@ -21,6 +42,16 @@ export const tenantDto = (t: Tenant) => ({
   settings: t.settings,
 });
 
+/**
+ * A member with the user's e-mail and name (empty when the account is gone).
+ *
+ * @example
+ * ```ts
+ * import { memberDto } from '@portalkit/platform/http';
+ *
+ * const body = { member: memberDto(member, await authStore.findUserById(member.userId)) };
+ * ```
+ */
 export const memberDto = (m: Member, user: AuthUser | null) => ({
   userId: m.userId,
   email: user?.email ?? '',
@@ -29,6 +60,16 @@ export const memberDto = (m: Member, user: AuthUser | null) => ({
   joinedAt: m.joinedAt.toISOString(),
 });
 
+/**
+ * An invitation (never its token).
+ *
+ * @example
+ * ```ts
+ * import { invitationDto } from '@portalkit/platform/http';
+ *
+ * const body = { invitation: invitationDto(invitation) };
+ * ```
+ */
 export const invitationDto = (i: Invitation) => ({
   id: i.id,
   email: i.email,
@@ -36,6 +77,16 @@ export const invitationDto = (i: Invitation) => ({
   expiresAt: i.expiresAt.toISOString(),
 });
 
+/**
+ * A session of the signed-in user.
+ *
+ * @example
+ * ```ts
+ * import { sessionDto } from '@portalkit/platform/http';
+ *
+ * const body = { items: sessions.map(sessionDto) };
+ * ```
+ */
 export const sessionDto = (s: SessionInfo) => ({
   id: s.id,
   createdAt: s.createdAt.toISOString(),
@@ -45,10 +96,20 @@ export const sessionDto = (s: SessionInfo) => ({
   current: s.current,
 });
 
+/**
+ * An audit event with its chain hashes.
+ *
+ * @example
+ * ```ts
+ * import { auditEventDto } from '@portalkit/platform/http';
+ *
+ * const body = { items: page.items.map(auditEventDto), nextCursor: page.nextCursor };
+ * ```
+ */
 export const auditEventDto = (e: AuditEvent) => ({
   id: e.id,
   tenantId: e.tenantId,
-  actor: { type: e.actor.type === 'user' ? 'user' : 'system', id: e.actor.id },
+  actor: { type: e.actor.type === 'user' ? ('user' as const) : ('system' as const), id: e.actor.id },
   action: e.action,
   resource: { type: e.resource.type, id: e.resource.id ?? null },
   before: (e.before as Record<string, unknown> | undefined) ?? null,
@@ -61,6 +122,16 @@ export const auditEventDto = (e: AuditEvent) => ({
   hash: e.hash,
 });
 
+/**
+ * A file record (pending until its bytes are complete).
+ *
+ * @example
+ * ```ts
+ * import { fileDto } from '@portalkit/platform/http';
+ *
+ * const body = { file: fileDto(file) };
+ * ```
+ */
 export const fileDto = (f: FileRecord) => ({
   id: f.id,
   name: f.name,

@@ -1,35 +1,86 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import type { Logger } from 'pino';
+import type { Db } from 'mongodb';
+import { type PlatformLogger, silentLogger } from './logger.js';
 
-/** Kysely over every package's tables; each package types its own queries. */
+/**
+ * Kysely over every package's tables; each package types its own queries.
+ *
+ * @example
+ * ```ts
+ * import { openDatabase, type SqlDatabase } from '@portalkit/platform';
+ *
+ * const database = await openDatabase(undefined, './data');
+ * if (database.kind !== 'mongodb') {
+ *   const db: SqlDatabase = database.db;
+ * }
+ * ```
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the stores of several packages share this one instance.
-export type SqlDb = Kysely<any>;
+export type SqlDatabase = Kysely<any>;
+
+/** Methods every {@link Database} has. */
+export interface DatabaseHandle {
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** Closes the pool / client. */
+  close(): Promise<void>;
+}
 
 /** The database behind every store: Kysely over PostgreSQL (pg pool) or embedded PGlite, or MongoDB. */
 export type Database =
-  | { kind: 'postgres' | 'pglite'; db: SqlDb; ping(): Promise<void>; close(): Promise<void> }
-  | { kind: 'mongodb'; db: import('mongodb').Db; ping(): Promise<void>; close(): Promise<void> };
+  | (DatabaseHandle & {
+      /** PostgreSQL (`DATABASE_URL=postgres://`) or embedded PGlite (unset). */
+      kind: 'postgres' | 'pglite';
+      /** Kysely instance. */
+      db: SqlDatabase;
+    })
+  | (DatabaseHandle & {
+      /** MongoDB (`DATABASE_URL=mongodb://`). */
+      kind: 'mongodb';
+      /** The URL's database. */
+      db: Db;
+      /** The client (for sessions). */
+      client: import('mongodb').MongoClient;
+    });
 
-/** Opens DATABASE_URL, or PGlite stored under `$DATA_DIR/pglite` when it is unset. */
-export async function openDatabase(databaseUrl: string | undefined, dataDir: string, log: Logger): Promise<Database> {
+/**
+ * Opens `databaseUrl` (postgres:// through a `pg` pool of 10, or mongodb://), or PGlite stored
+ * under `<dataDir>/pglite` when it is unset. Resolves once the database answered.
+ *
+ * @example
+ * ```ts
+ * import { openDatabase } from '@portalkit/platform';
+ *
+ * const database = await openDatabase(process.env.DATABASE_URL, './data');
+ * await database.ping();
+ * await database.close();
+ * ```
+ */
+export async function openDatabase(
+  databaseUrl: string | undefined,
+  dataDir: string,
+  log: PlatformLogger = silentLogger,
+): Promise<Database> {
   if (databaseUrl?.startsWith('mongodb')) {
     const { MongoClient } = await import('mongodb');
     const client = new MongoClient(databaseUrl, { serverSelectionTimeoutMS: 5000 });
     await client.connect();
     const db = client.db();
+    await db.command({ ping: 1 });
     log.info({ database: 'mongodb', name: db.databaseName }, 'database connected');
     return {
       kind: 'mongodb',
       db,
+      client,
       ping: async () => {
         await db.command({ ping: 1 });
       },
       close: () => client.close(),
     };
   }
-  let db: SqlDb;
+  let db: SqlDatabase;
   let kind: 'postgres' | 'pglite';
   if (databaseUrl) {
     const { default: pg } = await import('pg');
@@ -49,7 +100,12 @@ export async function openDatabase(databaseUrl: string | undefined, dataDir: str
     db = new Kysely<Record<string, never>>({ dialect: new PGliteDialect(pglite) });
     kind = 'pglite';
   }
-  await sql`select 1`.execute(db);
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    throw err;
+  }
   log.info({ database: kind }, 'database connected');
   return {
     kind,

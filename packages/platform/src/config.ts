@@ -1,0 +1,317 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Where files are stored: local disk under a root, or an S3-compatible bucket. */
+export type StorageSettings =
+  | {
+      /** Local disk. */
+      provider: 'local';
+      /** Directory of the objects (absolute). */
+      root: string;
+    }
+  | {
+      /** The S3-compatible provider. */
+      provider: 's3' | 'digitalocean' | 'linode' | 'vultr' | 's3-compatible';
+      /** Bucket name. */
+      bucket: string;
+      /** Region (the provider's default when unset). */
+      region: string | undefined;
+      /** Endpoint URL (needed for `s3-compatible`). */
+      endpoint: string | undefined;
+      /** Access key id (the SDK's default credential chain when unset). */
+      accessKeyId: string | undefined;
+      /** Secret access key. */
+      secretAccessKey: string | undefined;
+      /** Path-style addressing (MinIO, s3rver). */
+      forcePathStyle: boolean | undefined;
+    };
+
+/** Every setting of a portalkit deployment, read once from the environment at start-up. */
+export interface Config {
+  /** Name used in messages and logs (`[portalkit/<name>]`). */
+  name: string;
+  /** `PORT` (3000). */
+  port: number;
+  /** `HOST` (127.0.0.1). */
+  host: string;
+  /** `PUBLIC_URL` without a trailing slash (links in mails, local signed URLs); defaults to `http://HOST:PORT`. */
+  publicUrl: string;
+  /** `DATA_DIR` (`./data`), absolute. */
+  dataDir: string;
+  /** `MAIL_DIR` (`$DATA_DIR/mail`), absolute. */
+  mailDir: string;
+  /** `DATABASE_URL`: postgres:// or mongodb://; unset means PGlite under `$DATA_DIR/pglite`. */
+  databaseUrl: string | undefined;
+  /** `REDIS_URL`; unset means in-process limits and caches. */
+  redisUrl: string | undefined;
+  /** `REDIS_PREFIX` (`portalkit:`). */
+  redisPrefix: string;
+  /** `STORAGE_PROVIDER` and `STORAGE_*`. */
+  storage: StorageSettings;
+  /** `STORAGE_SIGNING_SECRET`: HMAC secret of local signed URLs; unset means one generated once in `DATA_DIR`. */
+  storageSigningSecret: string | undefined;
+  /** `STORAGE_MAX_FILE_SIZE` in bytes (10 MiB). */
+  maxFileSize: number;
+  /** `STORAGE_ALLOWED_TYPES` (png, jpeg, webp, gif, pdf, plain text). */
+  allowedTypes: string[];
+  /** `JWT_PRIVATE_KEYS`: a JSON array of private JWKs, newest first; unset means a key kept in `DATA_DIR`. */
+  jwtPrivateKeys: string | undefined;
+  /** `SMTP_URL`; unset means `.eml` files in `MAIL_DIR`. */
+  smtpUrl: string | undefined;
+  /** `MAIL_FROM`. */
+  mailFrom: string;
+  /** `LOG_LEVEL` (info). */
+  logLevel: string;
+  /** `SHUTDOWN_TIMEOUT_MS` (10 s): how long in-flight requests may take after a stop signal. */
+  shutdownTimeoutMs: number;
+  /** `SWEEP_INTERVAL_MS` (60 s): period of the storage sweeper. */
+  sweepIntervalMs: number;
+  /** `AUDIT_RETENTION_DAYS`: delete audit events older than this many days; unset (the default) keeps them forever. */
+  auditRetentionDays: number | undefined;
+  /** `AUDIT_RETENTION_INTERVAL_MS` (1 h): period of the retention job when it is on. */
+  auditRetentionIntervalMs: number;
+  /** `AUDIT_CHECKPOINT_KEY`: Ed25519 private key (PKCS#8 PEM) signing retention checkpoints; unset means one kept in `DATA_DIR`. */
+  auditCheckpointKey: string | undefined;
+  /** `TRUST_PROXY` (false): take the client address from `X-Forwarded-For`. */
+  trustProxy: boolean;
+}
+
+const DEFAULT_TYPES = 'image/png,image/jpeg,image/webp,image/gif,application/pdf,text/plain';
+
+const url = (protocols: string[], what: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a ${what} URL (${protocols.map((p) => `${p}//`).join(' or ')})` },
+  );
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: `must be a whole number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const schema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: url(['http:', 'https:'], 'http(s)').optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MAIL_DIR: z.string().min(1).optional(),
+  DATABASE_URL: url(['postgres:', 'postgresql:', 'mongodb:', 'mongodb+srv:'], 'PostgreSQL or MongoDB').optional(),
+  REDIS_URL: url(['redis:', 'rediss:'], 'Redis').optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1..64 characters of letters, digits and : _ . -')
+    .default('portalkit:'),
+  STORAGE_PROVIDER: z
+    .enum(['local', 's3', 'digitalocean', 'linode', 'vultr', 's3-compatible'], {
+      message: 'must be one of local, s3, digitalocean, linode, vultr, s3-compatible',
+    })
+    .default('local'),
+  STORAGE_LOCAL_ROOT: z.string().min(1).optional(),
+  STORAGE_BUCKET: z.string().min(3).max(63).optional(),
+  STORAGE_REGION: z.string().min(1).optional(),
+  STORAGE_ENDPOINT: url(['http:', 'https:'], 'http(s)').optional(),
+  STORAGE_ACCESS_KEY_ID: z.string().min(1).optional(),
+  STORAGE_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  STORAGE_FORCE_PATH_STYLE: bool.optional(),
+  STORAGE_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  STORAGE_MAX_FILE_SIZE: int(1, 5 * 1024 ** 4).default(10 * 1024 * 1024),
+  STORAGE_ALLOWED_TYPES: z
+    .string()
+    .default(DEFAULT_TYPES)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be a comma-separated list of MIME types'))
+        .min(1, 'must list at least one MIME type'),
+    ),
+  JWT_PRIVATE_KEYS: z.string().min(1).optional(),
+  SMTP_URL: url(['smtp:', 'smtps:'], 'SMTP').optional(),
+  MAIL_FROM: z.string().min(3).default('portalkit <no-reply@portalkit.local>'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  SWEEP_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
+  AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
+  AUDIT_RETENTION_INTERVAL_MS: int(1000, 604_800_000).default(3_600_000),
+  AUDIT_CHECKPOINT_KEY: z
+    .string()
+    .regex(/-----BEGIN PRIVATE KEY-----/, 'must be an Ed25519 private key in PKCS#8 PEM')
+    .optional(),
+  TRUST_PROXY: bool.default(false),
+});
+
+/** Variables whose value is never echoed back in an error message. */
+const SECRET = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'STORAGE_SECRET_ACCESS_KEY',
+  'STORAGE_SIGNING_SECRET',
+  'JWT_PRIVATE_KEYS',
+  'SMTP_URL',
+  'AUDIT_CHECKPOINT_KEY',
+]);
+
+/**
+ * Every environment variable {@link loadConfig} reads.
+ *
+ * @example
+ * ```ts
+ * import { CONFIG_VARIABLES } from '@portalkit/platform';
+ *
+ * for (const name of CONFIG_VARIABLES) console.log(name, process.env[name] ? 'set' : 'unset');
+ * ```
+ */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
+
+/** One invalid variable of a {@link ConfigError}. */
+export interface ConfigIssue {
+  /** The environment variable. */
+  variable: string;
+  /** What is wrong with it (the value is included unless the variable is a secret). */
+  message: string;
+}
+
+/**
+ * Thrown by {@link loadConfig} when environment variables are invalid; the message lists every bad
+ * value, one per line, and never echoes a secret.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError, loadConfig } from '@portalkit/platform';
+ *
+ * try {
+ *   loadConfig(process.env, { name: 'my-server' });
+ * } catch (err) {
+ *   if (err instanceof ConfigError) {
+ *     process.stderr.write(`${err.message}\n`);
+ *     process.exit(1);
+ *   }
+ *   throw err;
+ * }
+ * ```
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  /** Each invalid variable with its message. */
+  readonly issues: ConfigIssue[];
+  constructor(source: string, issues: ConfigIssue[]) {
+    super(
+      `[portalkit/${source}] invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`,
+    );
+    this.issues = issues;
+  }
+}
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Name in messages (`[portalkit/<name>] invalid configuration: ...`). @default 'platform' */
+  name?: string;
+}
+
+/**
+ * Reads and validates the configuration from environment variables (empty ones count as unset),
+ * applying the documented defaults.
+ *
+ * @throws {@link ConfigError} listing every invalid variable.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from '@portalkit/platform';
+ *
+ * const config = loadConfig(process.env, { name: 'my-server' });
+ * console.log(config.databaseUrl ? 'external database' : `PGlite in ${config.dataDir}`);
+ * ```
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: LoadConfigOptions = {},
+): Config {
+  const name = options.name ?? 'platform';
+  const raw: Record<string, string> = {};
+  for (const key of CONFIG_VARIABLES) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      name,
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        const shown = SECRET.has(key) ? '' : ` (got ${JSON.stringify(raw[key])})`;
+        return { variable: key, message: `${issue.message}${shown}` };
+      }),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const absolute = (p: string) => (isAbsolute(p) ? p : resolve(p));
+  let storage: StorageSettings;
+  if (e.STORAGE_PROVIDER === 'local') {
+    storage = {
+      provider: 'local',
+      root: e.STORAGE_LOCAL_ROOT ? absolute(e.STORAGE_LOCAL_ROOT) : join(dataDir, 'files'),
+    };
+  } else {
+    if (!e.STORAGE_BUCKET) {
+      throw new ConfigError(name, [
+        { variable: 'STORAGE_BUCKET', message: `required when STORAGE_PROVIDER is ${e.STORAGE_PROVIDER}` },
+      ]);
+    }
+    storage = {
+      provider: e.STORAGE_PROVIDER,
+      bucket: e.STORAGE_BUCKET,
+      region: e.STORAGE_REGION,
+      endpoint: e.STORAGE_ENDPOINT,
+      accessKeyId: e.STORAGE_ACCESS_KEY_ID,
+      secretAccessKey: e.STORAGE_SECRET_ACCESS_KEY,
+      forcePathStyle: e.STORAGE_FORCE_PATH_STYLE,
+    };
+  }
+  const host = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  return {
+    name,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://${host}:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir,
+    mailDir: e.MAIL_DIR ? absolute(e.MAIL_DIR) : join(dataDir, 'mail'),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    storage,
+    storageSigningSecret: e.STORAGE_SIGNING_SECRET,
+    maxFileSize: e.STORAGE_MAX_FILE_SIZE,
+    allowedTypes: e.STORAGE_ALLOWED_TYPES,
+    jwtPrivateKeys: e.JWT_PRIVATE_KEYS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    auditRetentionIntervalMs: e.AUDIT_RETENTION_INTERVAL_MS,
+    auditCheckpointKey: e.AUDIT_CHECKPOINT_KEY,
+    trustProxy: e.TRUST_PROXY,
+  };
+}

@@ -1,0 +1,470 @@
+import { createHash, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { type AuditLog, type ChainPurgeResult, createAuditLog, getAuditContext } from '@portalkit/audit';
+import { kyselyAuditStore, migrateAudit } from '@portalkit/audit/kysely';
+import {
+  type AccessTokens,
+  type AuthService,
+  type AuthStore,
+  createAccessTokens,
+  createAuthService,
+  createVerifiedTokenCache,
+  type KeySet,
+  memoryRevokedSessions,
+  type SecurityEvent,
+} from '@portalkit/auth';
+import { kyselyAuthStore, migrateAuth } from '@portalkit/auth/kysely';
+import { redisRateLimiter, redisRevokedSessions } from '@portalkit/auth/redis';
+import {
+  createFileService,
+  createSignedUrlHandler,
+  createStorage,
+  type FileService,
+  type SignedUrlHandler,
+  type StorageConfig,
+  type StorageProvider,
+  type SweepResult,
+} from '@portalkit/storage';
+import { kyselyFileStore, migrateStorage } from '@portalkit/storage/kysely';
+import { createTenancy, type TenancyService } from '@portalkit/tenancy';
+import { kyselyTenantStore, migrateTenancy } from '@portalkit/tenancy/kysely';
+import { sql } from 'kysely';
+import { type Cache, openCache } from './cache.js';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './database.js';
+import { errorDetails, type PlatformLogger, silentLogger } from './logger.js';
+import { createMailer, type Mailer } from './mailer.js';
+import { loadCheckpointKey, loadKeySet, loadSigningSecret } from './secrets.js';
+
+/** One check of {@link Platform.ready}. */
+export type CheckStatus = 'ok' | 'failed';
+
+/** Result of {@link Platform.ready}. */
+export interface Readiness {
+  /** `true` when every check passed. */
+  ready: boolean;
+  /** Each dependency's status. */
+  checks: { database: CheckStatus; storage: CheckStatus; cache: CheckStatus };
+}
+
+/** Result of one {@link Platform.purgeAuditTrail} tick. */
+export interface RetentionTick {
+  /** `false` when retention is off or another instance holds the lock this tick. */
+  ran: boolean;
+  /** The chains (tenants; `null` = platform) where events were deleted. */
+  purged: ChainPurgeResult[];
+}
+
+/** The packages composed over one database, one cache and one mailer, with their background jobs. */
+export interface Platform {
+  /** The configuration it was built from. */
+  config: Config;
+  /** The database (PGlite, PostgreSQL or MongoDB). */
+  database: Database;
+  /** Redis or in-process. */
+  cache: Cache;
+  /** SMTP or `.eml` files. */
+  mailer: Mailer;
+  /** The JWT keys (the API's `/.well-known/jwks.json`). */
+  keySet: KeySet;
+  /** @portalkit/auth: accounts, sessions, tokens, rate limits. */
+  auth: AuthService;
+  /** The account store (user lookups for member lists and guards). */
+  authStore: AuthStore;
+  /** Access-token minting and verification. */
+  accessTokens: AccessTokens;
+  /** @portalkit/tenancy: tenants, members, invitations. */
+  tenancy: TenancyService;
+  /** @portalkit/audit: the hash-chained trail. */
+  // biome-ignore lint/suspicious/noExplicitAny: the transaction type depends on the database.
+  audit: AuditLog<any>;
+  /** The object store (local disk or S3-compatible). */
+  storage: StorageProvider;
+  /** @portalkit/storage's file service. */
+  files: FileService;
+  /** Serves the local provider's signed URLs under `/storage` (`null` for S3-compatible stores). */
+  signedUrls: SignedUrlHandler | null;
+  /** One storage sweep (what the background loop runs every `SWEEP_INTERVAL_MS`). */
+  sweepStorage(): Promise<SweepResult>;
+  /** One audit retention tick (what the background loop runs every `AUDIT_RETENTION_INTERVAL_MS`). */
+  purgeAuditTrail(): Promise<RetentionTick>;
+  /** Checks database, storage and cache (each bounded to 2 s). */
+  ready(): Promise<Readiness>;
+  /** Stops the background jobs (waiting for a running tick), flushes the audit trail, closes every pool. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createPlatform}. */
+export interface PlatformOptions {
+  /** From {@link loadConfig}. */
+  config: Config;
+  /** A pino-compatible logger. @default silentLogger */
+  logger?: PlatformLogger;
+  /** Run the storage sweeper and the audit retention job on timers. @default true */
+  background?: boolean;
+  /** Grace period before the sweeper purges soft-deleted files and expired pending uploads. @default 1 hour */
+  sweepGraceMs?: number;
+}
+
+/** Security events of @portalkit/auth that the API lists as audit actions. */
+const AUDITED: Partial<Record<SecurityEvent['type'], string>> = {
+  registered: 'auth.registered',
+  email_verified: 'auth.email_verified',
+  login_succeeded: 'auth.login_succeeded',
+  login_failed: 'auth.login_failed',
+  login_rate_limited: 'auth.login_failed',
+  logout: 'auth.logout',
+  refresh_reused: 'auth.refresh_reused',
+  password_reset: 'auth.password_reset',
+  password_changed: 'auth.password_changed',
+  session_revoked: 'auth.session_revoked',
+};
+
+function storageConfigOf(config: Config, signingSecret: string | null): StorageConfig {
+  const sc = config.storage;
+  if (sc.provider === 'local') {
+    return {
+      provider: 'local',
+      root: sc.root,
+      signing: { secret: signingSecret ?? '', baseUrl: `${config.publicUrl}/storage` },
+    } as StorageConfig;
+  }
+  return {
+    provider: sc.provider,
+    bucket: sc.bucket,
+    ...(sc.region ? { region: sc.region } : {}),
+    ...(sc.endpoint ? { endpoint: sc.endpoint } : {}),
+    ...(sc.forcePathStyle !== undefined ? { forcePathStyle: sc.forcePathStyle } : {}),
+    ...(sc.accessKeyId && sc.secretAccessKey
+      ? { credentials: { accessKeyId: sc.accessKeyId, secretAccessKey: sc.secretAccessKey } }
+      : {}),
+  } as StorageConfig;
+}
+
+async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<CheckStatus> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
+    ]);
+    return 'ok';
+  } catch {
+    return 'failed';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A short id of an Ed25519 private key (its public key's SHA-256), written into each checkpoint. */
+function keyIdOf(privateKeyPem: string): string {
+  const spki = createPublicKey(createPrivateKey(privateKeyPem)).export({ format: 'der', type: 'spki' });
+  return `k-${createHash('sha256').update(spki).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Runs `fn` unless another instance runs it right now: a Redis lease when Redis is configured, a
+ * PostgreSQL transaction-scoped advisory lock on PostgreSQL, else one process (PGlite is never
+ * shared). Resolves with `undefined` when the lock was taken.
+ */
+async function exclusively<T>(
+  name: string,
+  deps: { cache: Cache; database: Database; redisPrefix: string; leaseMs: number },
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
+  if (deps.cache.kind === 'redis') {
+    const redis = deps.cache.redis;
+    const key = `${deps.redisPrefix}lock:${name}`;
+    const token = randomUUID();
+    if ((await redis.set(key, token, 'PX', deps.leaseMs, 'NX')) !== 'OK') return undefined;
+    try {
+      return await fn();
+    } finally {
+      // Release only our own lease (it may have expired and been taken by another instance).
+      await redis
+        .eval(
+          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+          1,
+          key,
+          token,
+        )
+        .catch(() => {});
+    }
+  }
+  if (deps.database.kind === 'postgres') {
+    return deps.database.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{
+        locked: boolean;
+      }>`select pg_try_advisory_xact_lock(hashtext(${`portalkit:${name}`})) as locked`.execute(trx);
+      if (!rows[0]?.locked) return undefined;
+      return fn();
+    });
+  }
+  return fn();
+}
+
+/**
+ * Builds the whole portalkit system from a {@link Config}: opens the database (PGlite, PostgreSQL
+ * or MongoDB), the cache (Redis or in-process), the mailer and the keys; runs every package's
+ * migrations; wires auth memberships from tenancy, auth security events into the audit trail and
+ * tenant deletion into file soft-deletion; and starts the storage sweeper and (when
+ * `AUDIT_RETENTION_DAYS` is set) the audit retention job, both safe with several instances.
+ *
+ * @example
+ * ```ts
+ * import { createPlatform, loadConfig } from '@portalkit/platform';
+ * import { pino } from 'pino';
+ *
+ * const platform = await createPlatform({ config: loadConfig(process.env, { name: 'api' }), logger: pino() });
+ * const { ready } = await platform.ready();
+ * process.once('SIGTERM', () => void platform.close());
+ * ```
+ */
+export async function createPlatform(options: PlatformOptions): Promise<Platform> {
+  const { config } = options;
+  const log = options.logger ?? silentLogger;
+  await mkdir(config.dataDir, { recursive: true });
+  const database = await openDatabase(config.databaseUrl, config.dataDir, log);
+  let cache: Cache | undefined;
+  try {
+    cache = await openCache(config.redisUrl, log);
+    return await compose(options, log, database, cache);
+  } catch (err) {
+    await cache?.close().catch(() => {});
+    await database.close().catch(() => {});
+    throw err;
+  }
+}
+
+async function compose(
+  options: PlatformOptions,
+  log: PlatformLogger,
+  database: Database,
+  cache: Cache,
+): Promise<Platform> {
+  const { config } = options;
+  if (database.kind === 'mongodb') {
+    throw new Error(`[portalkit/${config.name}] DATABASE_URL=mongodb:// is not wired yet: use postgres://`);
+  }
+  const db = database.db;
+  await migrateAuth(db);
+  await migrateTenancy(db);
+  await migrateAudit(db);
+  await migrateStorage(db);
+
+  const keySet = await loadKeySet(config.jwtPrivateKeys, config.dataDir);
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom });
+
+  const signingSecret =
+    config.storage.provider === 'local' ? await loadSigningSecret(config.storageSigningSecret, config.dataDir) : null;
+  const storage = createStorage(storageConfigOf(config, signingSecret));
+  const files = createFileService({
+    storage,
+    store: kyselyFileStore(db),
+    maxSize: config.maxFileSize,
+    allowedTypes: config.allowedTypes,
+  });
+  const signedUrls =
+    config.storage.provider === 'local'
+      ? createSignedUrlHandler(storage, { maxUploadBytes: config.maxFileSize })
+      : null;
+
+  const redis = cache.kind === 'redis' ? cache.redis : undefined;
+  const authLogger = (message: string, details?: unknown) => log.warn({ details }, message);
+  const accessTokens = createAccessTokens({
+    keys: keySet,
+    issuer: config.publicUrl,
+    audience: 'portalkit',
+    cache: createVerifiedTokenCache(),
+    revokedSessions: redis
+      ? redisRevokedSessions(redis, { keyPrefix: `${config.redisPrefix}revoked:`, logger: authLogger })
+      : memoryRevokedSessions(),
+  });
+
+  // Retention purges leave signed checkpoints: the key is only needed (and loaded) when it is on.
+  const checkpointKey =
+    config.auditRetentionDays !== undefined ? await loadCheckpointKey(config.auditCheckpointKey, config.dataDir) : null;
+  const audit = createAuditLog({
+    store: kyselyAuditStore(db),
+    buffer: { flushIntervalMs: 200 },
+    logger: log,
+    ...(checkpointKey ? { checkpoints: { privateKey: checkpointKey, keyId: keyIdOf(checkpointKey) } } : {}),
+  });
+
+  const link = (path: string, token: string) => `${config.publicUrl}${path}?token=${encodeURIComponent(token)}`;
+  const tenancy = createTenancy({
+    store: kyselyTenantStore(db),
+    deliverInvitation: async ({ invitation, token, tenant }) => {
+      await mailer.send({
+        to: invitation.email,
+        subject: `You are invited to ${tenant.name}`,
+        text: `You were invited to join ${tenant.name} as ${invitation.role}.\n\nAccept: ${link('/accept-invitation', token)}\n\nThe invitation expires at ${invitation.expiresAt.toISOString()}.`,
+      });
+    },
+  });
+
+  const authStore = kyselyAuthStore(db);
+  const auth = createAuthService({
+    store: authStore,
+    accessTokens,
+    logger: authLogger,
+    ...(redis
+      ? {
+          rateLimiter: (policy) =>
+            redisRateLimiter(redis, policy, { keyPrefix: `${config.redisPrefix}rl:`, logger: authLogger }),
+        }
+      : {}),
+    memberships: async (userId) => {
+      const page = await tenancy.listTenantsForUser(userId, { limit: 100 });
+      return page.items.map((m) => ({ tenantId: m.tenant.id, tenantName: m.tenant.name, role: m.role }));
+    },
+    delivery: {
+      sendVerificationEmail: ({ to, name, token }) =>
+        mailer.send({
+          to,
+          subject: 'Verify your e-mail address',
+          text: `Hello ${name},\n\nconfirm your e-mail address: ${link('/verify-email', token)}\n\nThe link is valid for 24 hours.`,
+        }),
+      sendAccountExistsNotice: ({ to, name }) =>
+        mailer.send({
+          to,
+          subject: 'Someone tried to sign up with your e-mail address',
+          text: `Hello ${name},\n\nsomeone tried to create an account with this address, which already has one. Nothing changed. If it was you, sign in or reset your password.`,
+        }),
+      sendPasswordReset: ({ to, name, token }) =>
+        mailer.send({
+          to,
+          subject: 'Reset your password',
+          text: `Hello ${name},\n\nreset your password: ${link('/reset-password', token)}\n\nThe link is valid for 1 hour. If you did not ask for it, ignore this e-mail.`,
+        }),
+    },
+    onSecurityEvent: async (event) => {
+      const action = AUDITED[event.type];
+      if (!action) return;
+      const ctx = getAuditContext();
+      await audit.record({
+        action,
+        tenantId: event.tenantId ?? null,
+        actor: event.userId ? { type: 'user', id: event.userId } : { type: 'system', id: null },
+        resource: event.sessionId
+          ? { type: 'session', id: event.sessionId }
+          : { type: 'user', id: event.userId ?? null },
+        ...(event.reason ? { after: { reason: event.reason } } : {}),
+        ip: event.ip ?? ctx?.ip ?? null,
+        userAgent: event.userAgent ?? ctx?.userAgent ?? null,
+        requestId: ctx?.requestId ?? null,
+      });
+    },
+  });
+
+  // Deleting a tenant soft-deletes its files; the sweeper purges their objects after the grace period.
+  tenancy.onTenantDeleted(async (tenant) => {
+    const seen = new Set<string>();
+    for (;;) {
+      const page = await files.list(tenant.id, { limit: 100 });
+      const fresh = page.items.filter((f) => !seen.has(f.id));
+      if (fresh.length === 0) break;
+      for (const file of fresh) {
+        seen.add(file.id);
+        await files.softDelete(tenant.id, file.id);
+      }
+    }
+  });
+
+  const sweepGraceMs = options.sweepGraceMs ?? 60 * 60 * 1000;
+  // The file service makes a sweep safe from several instances at once (it claims each record).
+  const sweepStorage = () => files.sweep({ olderThan: new Date(Date.now() - sweepGraceMs) });
+
+  const retentionDays = config.auditRetentionDays;
+  const purgeAuditTrail = async (): Promise<RetentionTick> => {
+    if (retentionDays === undefined) return { ran: false, purged: [] };
+    const purged = await exclusively(
+      'audit-retention',
+      { cache, database, redisPrefix: config.redisPrefix, leaseMs: 15 * 60 * 1000 },
+      // purgeAll purges chain by chain (one per tenant, plus the platform's), verifying each first.
+      () => audit.purgeAll({ olderThanDays: retentionDays }),
+    );
+    return purged === undefined ? { ran: false, purged: [] } : { ran: true, purged };
+  };
+
+  const jobs = new Set<Promise<unknown>>();
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, name: string, tick: () => Promise<unknown>, report: (result: never) => void) => {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return; // a slow tick is never overlapped by the next one
+      busy = true;
+      const job = tick()
+        .then((result) => report(result as never))
+        .catch((err) => log.warn(errorDetails(err), `${name} failed`))
+        .finally(() => {
+          busy = false;
+          jobs.delete(job);
+        });
+      jobs.add(job);
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  if (options.background !== false) {
+    every(config.sweepIntervalMs, 'storage sweep', sweepStorage, (result: SweepResult) => {
+      if (result.deleted + result.orphans + result.pending > 0) log.info({ sweep: result }, 'storage sweep');
+    });
+    if (retentionDays !== undefined) {
+      every(config.auditRetentionIntervalMs, 'audit retention', purgeAuditTrail, (result: RetentionTick) => {
+        const deleted = result.purged.reduce((n, p) => n + p.deleted, 0);
+        if (deleted > 0) log.info({ retention: { chains: result.purged.length, deleted } }, 'audit retention');
+      });
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    database,
+    cache,
+    mailer,
+    keySet,
+    auth,
+    authStore,
+    accessTokens,
+    tenancy,
+    audit,
+    storage,
+    files,
+    signedUrls,
+    sweepStorage,
+    purgeAuditTrail,
+    async ready() {
+      const checks = {
+        database: await check(database.ping),
+        // A listing fails when the bucket or root is missing or unreachable (exists() would say false).
+        storage: await check(() => storage.list('portalkit-ready/', { limit: 1 })),
+        cache: await check(cache.ping),
+      };
+      return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
+    },
+    close() {
+      closing ??= (async () => {
+        for (const timer of timers) clearInterval(timer);
+        await Promise.allSettled([...jobs]);
+        const steps: Array<[string, () => unknown]> = [
+          ['audit', () => audit.close()],
+          ['mailer', () => mailer.close()],
+          ['cache', () => cache.close()],
+          ['database', () => database.close()],
+        ];
+        for (const [name, step] of steps) {
+          try {
+            await step();
+          } catch (err) {
+            log.error(errorDetails(err), `closing the ${name} failed`);
+          }
+        }
+      })();
+      return closing;
+    },
+  };
+}
