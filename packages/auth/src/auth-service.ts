@@ -6,7 +6,7 @@ import { hashSecret, randomId, randomSecret } from './internal/crypto.js';
 import { createPasswordHasher, type PasswordHasher } from './password-hasher.js';
 import { createPasswordPolicy, type PasswordPolicy } from './password-policy.js';
 import { type AuthLogger, memoryRateLimiter, type RateLimiter, type RateLimitPolicy } from './rate-limiter.js';
-import type { AuthSession, AuthStore, AuthUser, OneTimeTokenKind } from './store.js';
+import type { AuthSession, AuthStore, AuthUser, OneTimeTokenKind, RevokedSession } from './store.js';
 
 /** Messages the host delivers (by e-mail). Tokens go into links as `?token=`. */
 export interface AuthDelivery {
@@ -317,6 +317,17 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         error: error instanceof Error ? error.message : String(error),
       });
     }
+  };
+
+  /** One `session_revoked` per ended session, each in the trail of the tenant it was active in. */
+  const emitRevoked = async (
+    userId: string,
+    revoked: RevokedSession[],
+    reason: 'password_reset' | 'password_changed',
+    ctx?: RequestContext,
+  ) => {
+    for (const { id, tenantId } of revoked)
+      await emit('session_revoked', { userId, sessionId: id, reason, ...(tenantId ? { tenantId } : {}) }, ctx);
   };
 
   const deliver = async (what: string, send: () => Promise<void> | void) => {
@@ -653,8 +664,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     },
 
     async logoutAll(claims, ctx) {
-      const ids = await store.revokeUserSessions(claims.sub, new Date(now()));
-      await revokeIds([...new Set([...ids, claims.sid])]);
+      const revoked = await store.revokeUserSessions(claims.sub, new Date(now()));
+      await revokeIds([...new Set([...revoked.map((s) => s.id), claims.sid])]);
       await emit(
         'logout',
         {
@@ -695,11 +706,10 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         throw new AuthError('token_invalid', 'reset token is unknown, expired or already used (request a new one)');
       await store.setPasswordHash(user.id, passwordHash);
       if (user.emailVerifiedAt === null) await store.markEmailVerified(user.id, new Date(now()));
-      const ids = await store.revokeUserSessions(user.id, new Date(now()));
-      await revokeIds(ids);
+      const revoked = await store.revokeUserSessions(user.id, new Date(now()));
+      await revokeIds(revoked.map((s) => s.id));
       await emit('password_reset', { userId: user.id }, ctx);
-      for (const id of ids)
-        await emit('session_revoked', { userId: user.id, sessionId: id, reason: 'password_reset' }, ctx);
+      await emitRevoked(user.id, revoked, 'password_reset', ctx);
     },
 
     async changePassword(claims, input, ctx) {
@@ -718,15 +728,14 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       }
       assertPassword(input.newPassword, 'newPassword', { email: user.email, name: user.name });
       await store.setPasswordHash(user.id, await hasher.hash(input.newPassword));
-      const ids = await store.revokeUserSessions(user.id, new Date(now()), claims.sid);
-      await revokeIds(ids);
+      const revoked = await store.revokeUserSessions(user.id, new Date(now()), claims.sid);
+      await revokeIds(revoked.map((s) => s.id));
       await emit(
         'password_changed',
         { userId: user.id, sessionId: claims.sid, ...(claims.tid ? { tenantId: claims.tid } : {}) },
         ctx,
       );
-      for (const id of ids)
-        await emit('session_revoked', { userId: user.id, sessionId: id, reason: 'password_changed' }, ctx);
+      await emitRevoked(user.id, revoked, 'password_changed', ctx);
     },
 
     async me(claims) {

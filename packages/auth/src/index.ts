@@ -101,6 +101,7 @@ export type {
   RefreshNotRotated,
   RefreshReused,
   RefreshRotated,
+  RevokedSession,
   RotateRefreshTokenInput,
   RotateRefreshTokenResult,
 } from './store.js';

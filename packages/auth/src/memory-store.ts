@@ -5,6 +5,7 @@ import type {
   AuthUser,
   NewOneTimeToken,
   OneTimeTokenKind,
+  RevokedSession,
   RotateRefreshTokenResult,
 } from './store.js';
 
@@ -131,11 +132,11 @@ export function memoryAuthStore(): AuthStore {
       return copySession(session);
     },
     async revokeUserSessions(userId, at, exceptSessionId) {
-      const revoked: string[] = [];
+      const revoked: RevokedSession[] = [];
       for (const session of sessions.values()) {
         if (session.userId === userId && session.revokedAt === null && session.id !== exceptSessionId) {
           session.revokedAt = at;
-          revoked.push(session.id);
+          revoked.push({ id: session.id, tenantId: session.tenantId });
         }
       }
       return revoked;

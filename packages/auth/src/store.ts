@@ -27,6 +27,22 @@ export interface NewAuthUser {
 }
 
 /** A session: one sign-in on one device, the family of its refresh tokens. */
+/**
+ * A session ended by `AuthStore.revokeUserSessions`.
+ *
+ * @example
+ * ```ts
+ * const revoked: RevokedSession[] = await store.revokeUserSessions(userId, new Date());
+ * for (const { id, tenantId } of revoked) console.log(id, tenantId ?? 'no tenant');
+ * ```
+ */
+export interface RevokedSession {
+  /** The session id (`sid` claim). */
+  id: string;
+  /** The session's active tenant when it was revoked, null when none. */
+  tenantId: string | null;
+}
+
 export interface AuthSession {
   /** Opaque id (the `sid` claim of its access tokens). */
   id: string;
@@ -196,8 +212,11 @@ export interface AuthStore {
   listSessions(userId: string, now: Date): Promise<AuthSession[]>;
   /** Revokes one live session (of `userId` when given); returns it, or null when none matched. */
   revokeSession(sessionId: string, at: Date, userId?: string): Promise<AuthSession | null>;
-  /** Revokes every live session of a user except `exceptSessionId`; returns the revoked ids. */
-  revokeUserSessions(userId: string, at: Date, exceptSessionId?: string): Promise<string[]>;
+  /**
+   * Revokes every live session of a user except `exceptSessionId`; returns each revoked session's id
+   * and active tenant (so its events land in that tenant's trail).
+   */
+  revokeUserSessions(userId: string, at: Date, exceptSessionId?: string): Promise<RevokedSession[]>;
 
   /** Stores a single-use token. */
   createOneTimeToken(token: NewOneTimeToken): Promise<void>;

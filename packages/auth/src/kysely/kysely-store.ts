@@ -294,8 +294,8 @@ export function kyselyAuthStore(db: Kysely<any>, options: KyselyAuthStoreOptions
           .where('user_id', '=', userId)
           .where('revoked_at', 'is', null);
         if (exceptSessionId !== undefined) query = query.where('id', '!=', exceptSessionId);
-        const rows = await query.returning('id').execute();
-        return rows.map((r) => r.id as string);
+        const rows = await query.returning(['id', 'tenant_id']).execute();
+        return rows.map((r) => ({ id: r.id as string, tenantId: (r.tenant_id as string | null) ?? null }));
       }),
 
     createOneTimeToken: (token) =>

@@ -1,6 +1,6 @@
 import type { Collection, Db, Document } from 'mongodb';
 import { AuthError } from '../errors.js';
-import type { AuthSession, AuthStore, AuthUser, RotateRefreshTokenResult } from '../store.js';
+import type { AuthSession, AuthStore, AuthUser, RevokedSession, RotateRefreshTokenResult } from '../store.js';
 
 /** Options of {@link mongoAuthStore}. */
 export interface MongoAuthStoreOptions {
@@ -246,15 +246,15 @@ export function mongoAuthStore(db: Db, options: MongoAuthStoreOptions = {}): Mon
         // call that revoked it.
         const filter: Document = { userId, revokedAt: null };
         if (exceptSessionId !== undefined) filter.id = { $ne: exceptSessionId };
-        const revoked: string[] = [];
+        const revoked: RevokedSession[] = [];
         for (;;) {
           const d = await sessions.findOneAndUpdate(
             filter,
             { $set: { revokedAt: at } },
-            { projection: { _id: 0, id: 1 } },
+            { projection: { _id: 0, id: 1, tenantId: 1 } },
           );
           if (!d) break;
-          revoked.push(d.id as string);
+          revoked.push({ id: d.id as string, tenantId: (d.tenantId as string | null | undefined) ?? null });
         }
         return revoked;
       }),

@@ -412,6 +412,7 @@ export function runAuthServiceSuite(
         let now = Date.now();
         const t = await setup({ now: () => now });
         const user = await t.verifiedUser('xia@example.com');
+        t.membershipTable[user.id] = [{ tenantId: 't1', role: 'viewer' }];
         const session = await t.auth.login({ email: 'xia@example.com', password: PASSWORD });
         await t.auth.forgotPassword({ email: 'xia@example.com' });
         const token = t.lastMail('reset')?.token ?? '';
@@ -430,6 +431,9 @@ export function runAuthServiceSuite(
         );
         expect(await codeOf(t.auth.login({ email: 'xia@example.com', password: NEW_PASSWORD }))).toBe('ok');
         expect(t.events.filter((e) => e.type === 'password_reset').map((e) => e.userId)).toEqual([user.id]);
+        expect(t.events.filter((e) => e.type === 'session_revoked')).toEqual([
+          expect.objectContaining({ sessionId: session.sessionId, tenantId: 't1', reason: 'password_reset' }),
+        ]);
         await t.auth.forgotPassword({ email: 'xia@example.com' });
         now += 3600_000 + 1;
         expect(
@@ -439,7 +443,8 @@ export function runAuthServiceSuite(
 
       it('change-password checks the current password and revokes the other sessions only', async () => {
         const t = await setup();
-        await t.verifiedUser('yan@example.com');
+        const user = await t.verifiedUser('yan@example.com');
+        t.membershipTable[user.id] = [{ tenantId: 't1', role: 'editor' }];
         const here = await t.auth.login({ email: 'yan@example.com', password: PASSWORD });
         const there = await t.auth.login({ email: 'yan@example.com', password: PASSWORD });
         const claims = await t.auth.verifyAccessToken(here.accessToken);
@@ -455,6 +460,15 @@ export function runAuthServiceSuite(
         expect(await codeOf(t.auth.verifyAccessToken(there.accessToken))).toBe('token_invalid');
         expect(await codeOf(t.auth.refresh({ refreshToken: there.refreshToken }))).toBe('token_invalid');
         expect(await codeOf(t.auth.login({ email: 'yan@example.com', password: NEW_PASSWORD }))).toBe('ok');
+        // The revoked session's event belongs to the tenant it was active in (its audit trail).
+        expect(t.events.filter((e) => e.type === 'session_revoked')).toEqual([
+          expect.objectContaining({
+            userId: user.id,
+            sessionId: there.sessionId,
+            tenantId: 't1',
+            reason: 'password_changed',
+          }),
+        ]);
       });
     });
 

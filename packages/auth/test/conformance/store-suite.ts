@@ -36,13 +36,13 @@ export function runAuthStoreSuite(
       createdAt: new Date(),
     });
     const token = (ttl = HOUR): NewRefreshToken => ({ hash: id(), expiresAt: new Date(Date.now() + ttl) });
-    const newSession = async (store: AuthStore, userId: string, first = token()) => {
+    const newSession = async (store: AuthStore, userId: string, first = token(), tenantId: string | null = null) => {
       const now = new Date();
       const session = await store.createSession(
         {
           id: id(),
           userId,
-          tenantId: null,
+          tenantId,
           createdAt: now,
           expiresAt: new Date(now.getTime() + 24 * HOUR),
           ip: '203.0.113.7',
@@ -126,17 +126,23 @@ export function runAuthStoreSuite(
       expect(await store.listSessions(user.id, new Date(Date.now() + 48 * HOUR))).toEqual([]);
     });
 
-    it('revokes all sessions of a user except one', async () => {
+    it('revokes all sessions of a user except one, reporting the active tenant of each', async () => {
       const store = await factory();
       const user = await store.createUser(newUser());
       const other = await store.createUser(newUser());
       const keep = (await newSession(store, user.id)).session;
-      const s2 = (await newSession(store, user.id)).session;
+      const s2 = (await newSession(store, user.id, token(), 'tenant-a')).session;
       const s3 = (await newSession(store, user.id)).session;
       const foreign = (await newSession(store, other.id)).session;
-      expect((await store.revokeUserSessions(user.id, new Date(), keep.id)).sort()).toEqual([s2.id, s3.id].sort());
+      const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+      expect((await store.revokeUserSessions(user.id, new Date(), keep.id)).sort(byId)).toEqual(
+        [
+          { id: s2.id, tenantId: 'tenant-a' },
+          { id: s3.id, tenantId: null },
+        ].sort(byId),
+      );
       expect((await store.listSessions(user.id, new Date())).map((s) => s.id)).toEqual([keep.id]);
-      expect(await store.revokeUserSessions(user.id, new Date())).toEqual([keep.id]);
+      expect(await store.revokeUserSessions(user.id, new Date())).toEqual([{ id: keep.id, tenantId: null }]);
       expect(await store.listSessions(user.id, new Date())).toEqual([]);
       expect((await store.listSessions(other.id, new Date())).map((s) => s.id)).toEqual([foreign.id]);
     });
