@@ -218,7 +218,9 @@ export function createAuditLog<Tx = never>(options: AuditLogOptions<Tx>): AuditL
     now,
   };
   const signer = createCheckpointSigner(options.checkpoints);
-  const writer = options.buffer ? new BufferedWriter((events) => store.append(events), logger, options.buffer) : null;
+  const writer = options.buffer
+    ? new BufferedWriter((events) => store.append(events), logger, options.buffer, store.appendConcurrency ?? 1)
+    : null;
   let closed = false;
   let checkpointTimer: NodeJS.Timeout | null = null;
 

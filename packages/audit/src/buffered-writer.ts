@@ -16,7 +16,7 @@ export type OverflowPolicy = 'block' | 'reject' | 'drop';
 export interface BufferOptions {
   /** Most events held in memory (queued plus in flight). @default 10000 */
   maxQueue?: number;
-  /** Events per write. @default 500 */
+  /** Events per write. @default 1000 */
   batchSize?: number;
   /** Longest time an event waits before a partial batch is written, in ms. @default 100 */
   flushIntervalMs?: number;
@@ -29,6 +29,13 @@ export interface BufferOptions {
   overflow?: OverflowPolicy;
   /** Longest pause between retries of a failing write, in ms. @default 5000 */
   maxRetryDelayMs?: number;
+  /**
+   * Writes in flight at once. With 2, the store links and serializes the next batch while the
+   * previous one is being written (batches still land in order). If a write fails while a later
+   * one succeeds, the failed events are retried after it. Default: what the store supports
+   * (`store.appendConcurrency`: 2 for Kysely, 1 for memory and MongoDB).
+   */
+  concurrency?: number;
 }
 
 /** Counters of the buffered writer. */
@@ -57,14 +64,17 @@ export class BufferedWriter {
   private readonly flushIntervalMs: number;
   private readonly overflow: OverflowPolicy;
   private readonly maxRetryDelayMs: number;
+  private readonly concurrency: number;
 
   constructor(
     private readonly write: (events: PreparedEvent[]) => Promise<unknown>,
     private readonly logger: AuditLogger,
     options: BufferOptions = {},
+    defaultConcurrency = 1,
   ) {
     this.maxQueue = Math.max(1, options.maxQueue ?? 10_000);
-    this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, this.maxQueue));
+    this.batchSize = Math.max(1, Math.min(options.batchSize ?? 1000, this.maxQueue));
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency));
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.overflow = options.overflow ?? 'block';
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
@@ -130,30 +140,45 @@ export class BufferedWriter {
       return this.running.then(() => (this.queue.length > 0 ? this.drain(throwOnError, force) : undefined));
     }
     const run = (async () => {
-      while (this.queue.length >= this.batchSize || (force && this.queue.length > 0)) {
+      const pending = new Set<Promise<void>>();
+      // Failed batches by start order, put back in that order once every write in flight is done.
+      const failed: Array<{ order: number; batch: PreparedEvent[] }> = [];
+      let firstError: unknown = null;
+      let order = 0;
+      while (failed.length === 0 && (this.queue.length >= this.batchSize || (force && this.queue.length > 0))) {
         const batch = this.queue.splice(0, this.batchSize);
-        this.inflight = batch.length;
-        try {
-          await this.write(batch);
-          this.stats_.written += batch.length;
-          this.retryDelay = 0;
-        } catch (error) {
-          this.stats_.failedWrites++;
-          this.queue.unshift(...batch);
-          this.retryDelay = Math.min(this.maxRetryDelayMs, Math.max(50, this.retryDelay * 2));
-          this.logger.error(
-            {
-              events: batch.length,
-              retryInMs: this.retryDelay,
-              err: error instanceof Error ? error.message : String(error),
+        const mine = order++;
+        this.inflight += batch.length;
+        const done: Promise<void> = this.write(batch)
+          .then(
+            () => {
+              this.stats_.written += batch.length;
+              this.retryDelay = 0;
             },
-            '[portalkit/audit] writing an audit batch failed; it stays queued and will be retried',
-          );
-          throw error;
-        } finally {
-          this.inflight = 0;
-          this.release();
-        }
+            (error: unknown) => {
+              this.stats_.failedWrites++;
+              failed.push({ order: mine, batch });
+              if (firstError === null) firstError = error;
+              this.logger.error(
+                { events: batch.length, err: error instanceof Error ? error.message : String(error) },
+                '[portalkit/audit] writing an audit batch failed; it stays queued and will be retried',
+              );
+            },
+          )
+          .finally(() => {
+            this.inflight -= batch.length;
+            pending.delete(done);
+            this.release();
+          });
+        pending.add(done);
+        if (pending.size >= this.concurrency) await Promise.race(pending);
+      }
+      await Promise.all(pending);
+      if (failed.length > 0) {
+        failed.sort((a, b) => a.order - b.order);
+        this.queue.unshift(...failed.flatMap((f) => f.batch));
+        this.retryDelay = Math.min(this.maxRetryDelayMs, Math.max(50, this.retryDelay * 2));
+        throw firstError;
       }
     })();
     this.running = run.finally(() => {

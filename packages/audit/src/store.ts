@@ -67,6 +67,11 @@ export interface AppendOptions<Tx> {
  */
 export interface AuditStore<Tx = never> {
   /**
+   * How many `append` calls the buffered writer may have in flight at once (it keeps their order).
+   * Stores that prepare the next batch while the previous one is written say 2; absent means 1.
+   */
+  readonly appendConcurrency?: number;
+  /**
    * Chains and stores events (grouped per tenant, in the given order). Events whose id is already
    * stored are skipped, so retrying a batch never duplicates. Returns the stored events.
    */

@@ -12,7 +12,7 @@ import {
 import { commitPersonalValue } from '../hashing.js';
 import { REDACTED } from '../redaction.js';
 import { uuidv7 } from '../uuid-v7.js';
-import { randomPooled } from './random.js';
+import { randomBase64url } from './random.js';
 
 export interface PrepareOptions {
   redact: (name: string) => boolean;
@@ -50,7 +50,7 @@ function redactValue(value: JsonValue, matches: (name: string) => boolean): Json
 }
 
 function salt(): string {
-  return randomPooled(16).toString('base64url');
+  return randomBase64url(16);
 }
 
 function collectPersonal(

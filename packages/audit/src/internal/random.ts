@@ -4,13 +4,24 @@ const POOL = 16 * 1024;
 const pool = Buffer.alloc(POOL);
 let offset = POOL;
 
-/** `n` (<= 64) cryptographically random bytes, cut from a pooled buffer refilled 16 KiB at a time. */
-export function randomPooled(n: number): Buffer {
+function take(n: number): number {
   if (offset + n > POOL) {
     randomFillSync(pool);
     offset = 0;
   }
-  const out = Buffer.from(pool.subarray(offset, offset + n));
+  const at = offset;
   offset += n;
-  return out;
+  return at;
+}
+
+/** `n` (<= 64) cryptographically random bytes, cut from a pooled buffer refilled 16 KiB at a time. */
+export function randomPooled(n: number): Buffer {
+  const at = take(n);
+  return Buffer.from(pool.subarray(at, at + n));
+}
+
+/** `n` (<= 64) random bytes from the same pool, as base64url text (no intermediate copy). */
+export function randomBase64url(n: number): string {
+  const at = take(n);
+  return pool.toString('base64url', at, at + n);
 }

@@ -108,55 +108,107 @@ function toCheckpoint(r: Row): Checkpoint {
 
 const INSERT_CHUNK = 1000;
 
-async function appendIn(trx: Db, events: readonly PreparedEvent[]): Promise<AuditEvent[]> {
-  const groups = groupByChain(dedupe(events));
-  if (groups.size === 0) return [];
-  const keys = [...groups.keys()];
-  await trx
-    .insertInto('audit_chain_heads')
-    .values(keys.map((k) => ({ chain_key: k, tenant_id: tenantOf(k), seq: 0, hash: GENESIS_HASH })))
-    .onConflict((oc) => oc.column('chain_key').doNothing())
-    .execute();
-  // The per-chain lock: concurrent appenders (any process) queue here until this transaction ends.
-  const heads = await trx
-    .selectFrom('audit_chain_heads')
-    .select(['chain_key', 'seq', 'hash'])
-    .where('chain_key', 'in', keys)
-    .orderBy('chain_key')
-    .forUpdate()
-    .execute();
-  const headOf = new Map(heads.map((h) => [h.chain_key as string, { seq: Number(h.seq), hash: h.hash as string }]));
-  const ids = [...groups.values()].flat().map((e) => e.id);
-  const existing = new Set<string>();
+/** A chain's events linked after an assumed head, with the INSERT parameters already built. */
+interface Linked {
+  /** The head the events were linked after. */
+  after: { seq: number; hash: string };
+  events: AuditEvent[];
+  /** One JSON array text per INSERT statement (INSERT_CHUNK rows each). */
+  chunks: string[];
+}
+
+function linkAfter(group: readonly PreparedEvent[], head: { seq: number; hash: string }): Linked {
+  const events = link(group, head.seq, head.hash);
+  const chunks: string[] = [];
+  // One JSON parameter per statement: far cheaper to build, send and parse than 20 per row.
+  for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+    chunks.push(JSON.stringify(events.slice(i, i + INSERT_CHUNK).map(toJsonRow)));
+  }
+  return { after: head, events, chunks };
+}
+
+const lastOf = (l: Linked) => {
+  const last = l.events[l.events.length - 1];
+  return last ? { seq: last.seq, hash: last.hash } : l.after;
+};
+
+/**
+ * Creates the chains' head rows that do not exist yet and locks them all, in key order, with ONE
+ * statement: the no-op `DO UPDATE` takes the row lock (`FOR UPDATE` strength) and returns the head.
+ * Concurrent appenders (any process) queue here until this transaction ends.
+ */
+async function lockHeads(trx: Db, keys: readonly string[]): Promise<Map<string, { seq: number; hash: string }>> {
+  const rows = await sql<{ chain_key: string; seq: string | number; hash: string }>`
+    INSERT INTO audit_chain_heads (chain_key, tenant_id, seq, hash)
+    SELECT k, NULLIF(k, ''), 0, ${GENESIS_HASH} FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, o) ORDER BY o
+    ON CONFLICT (chain_key) DO UPDATE SET seq = audit_chain_heads.seq
+    RETURNING chain_key, seq, hash`.execute(trx);
+  return new Map(rows.rows.map((h) => [h.chain_key, { seq: Number(h.seq), hash: h.hash }]));
+}
+
+async function insertLinked(trx: Db, key: string, linked: Linked): Promise<void> {
+  for (const rows of linked.chunks) {
+    await sql`INSERT INTO audit_events SELECT * FROM jsonb_populate_recordset(NULL::audit_events, ${rows}::jsonb)`.execute(
+      trx,
+    );
+  }
+  const last = lastOf(linked);
+  await sql`UPDATE audit_chain_heads SET seq = ${last.seq}, hash = ${last.hash} WHERE chain_key = ${key}`.execute(trx);
+}
+
+/** Ids of `events` already stored (a retried batch whose first attempt committed). */
+async function storedIds(trx: Db, events: readonly PreparedEvent[]): Promise<Set<string>> {
   const found = await trx
     .selectFrom('audit_events')
     .select('id')
-    .where('id', 'in', sql<string>`(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)
+    .where('id', '=', sql<string>`ANY(${events.map((e) => e.id)}::text[])`)
     .execute();
-  for (const f of found) existing.add(f.id as string);
-  const stored: AuditEvent[] = [];
+  return new Set(found.map((f) => f.id as string));
+}
+
+/**
+ * Appends in `trx`: one statement locks every chain head of the batch, one INSERT per 1000 events,
+ * one head update per chain. `prelinked` holds chains already linked (and serialized) after the
+ * head this store expected; they are used when the locked head is that head, else relinked.
+ * Without `checkIds` ids are not looked up first: a duplicate id fails the INSERT on the primary
+ * key (the caller then retries with `checkIds`).
+ */
+async function appendIn(
+  trx: Db,
+  groups: Map<string, PreparedEvent[]>,
+  options: {
+    checkIds: boolean;
+    prelinked?: Map<string, Linked>;
+    /** Called once every chain is locked and linked, with the heads this append will leave. */
+    onLinked?: (heads: Map<string, { seq: number; hash: string }>) => void;
+  },
+): Promise<AuditEvent[]> {
+  if (groups.size === 0) return [];
+  const headOf = await lockHeads(trx, [...groups.keys()]);
+  const existing = options.checkIds ? await storedIds(trx, [...groups.values()].flat()) : null;
+  const plan: Array<[string, Linked]> = [];
+  const ends = new Map<string, { seq: number; hash: string }>();
   for (const [key, group] of groups) {
-    const fresh = group.filter((e) => !existing.has(e.id));
-    if (fresh.length === 0) continue;
     const head = headOf.get(key)!;
-    const linked = link(fresh, head.seq, head.hash);
-    for (let i = 0; i < linked.length; i += INSERT_CHUNK) {
-      // One JSON parameter per statement: far cheaper to build, send and parse than 20 per row.
-      const rows = JSON.stringify(linked.slice(i, i + INSERT_CHUNK).map(toJsonRow));
-      await sql`INSERT INTO audit_events SELECT * FROM jsonb_populate_recordset(NULL::audit_events, ${rows}::jsonb)`.execute(
-        trx,
-      );
-    }
-    const last = linked[linked.length - 1]!;
-    await trx
-      .updateTable('audit_chain_heads')
-      .set({ seq: last.seq, hash: last.hash })
-      .where('chain_key', '=', key)
-      .execute();
-    stored.push(...linked);
+    const fresh = existing ? group.filter((e) => !existing.has(e.id)) : group;
+    const guess = fresh === group ? options.prelinked?.get(key) : undefined;
+    const linked =
+      guess && guess.after.seq === head.seq && guess.after.hash === head.hash ? guess : linkAfter(fresh, head);
+    ends.set(key, lastOf(linked));
+    if (fresh.length > 0) plan.push([key, linked]);
+  }
+  options.onLinked?.(ends);
+  const stored: AuditEvent[] = [];
+  for (const [key, linked] of plan) {
+    await insertLinked(trx, key, linked);
+    stored.push(...linked.events);
   }
   return stored;
 }
+
+const isDuplicateId = (error: unknown) =>
+  (error as { code?: string; constraint?: string } | null)?.code === '23505' &&
+  (error as { constraint?: string }).constraint === 'audit_events_pkey';
 
 /**
  * An {@link AuditStore} on PostgreSQL (or PGlite) through a Kysely instance you own. Appends lock
@@ -182,7 +234,45 @@ async function appendIn(trx: Db, events: readonly PreparedEvent[]): Promise<Audi
  * ```
  */
 export function kyselyAuditStore(db: AnyKysely): AuditStore<AnyTransaction> {
+  // Pipelining (see BufferedWriter): appends of this store take turns. Each waits until the one
+  // before it has locked and linked its chains, then links and serializes its own events after the
+  // heads that one will leave (`expected`), while that one's INSERT runs in PostgreSQL. Under its
+  // own lock it checks the guess (another process may have appended) and relinks if it was wrong.
+  // Locks are therefore requested in call order, so batches land in the order they were appended.
+  const expected = new Map<string, { seq: number; hash: string }>();
+  let turn: Promise<void> = Promise.resolve();
+
+  async function appendOwn(events: readonly PreparedEvent[]): Promise<AuditEvent[]> {
+    const groups = groupByChain(dedupe(events));
+    const previous = turn;
+    let done!: () => void;
+    turn = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const onLinked = (ends: Map<string, { seq: number; hash: string }>) => {
+      for (const [key, head] of ends) expected.set(key, head);
+      done();
+    };
+    try {
+      await previous;
+      const prelinked = new Map<string, Linked>();
+      for (const [key, group] of groups) {
+        const head = expected.get(key);
+        if (head) prelinked.set(key, linkAfter(group, head));
+      }
+      return await db.transaction().execute((trx) => appendIn(trx, groups, { checkIds: false, prelinked, onLinked }));
+    } catch (error) {
+      for (const key of groups.keys()) expected.delete(key);
+      done();
+      if (!isDuplicateId(error)) throw error;
+      // A retried batch that was stored before: look the ids up this time.
+      return db.transaction().execute((trx) => appendIn(trx, groups, { checkIds: true }));
+    }
+  }
+
   return {
+    appendConcurrency: 2,
+
     async append(events, options) {
       if (events.length === 0) return [];
       if (options?.within) {
@@ -192,9 +282,12 @@ export function kyselyAuditStore(db: AnyKysely): AuditStore<AnyTransaction> {
             'append({ within }) needs a Kysely transaction (db.transaction().execute(trx => ...)), not the Kysely instance: the chain lock lives as long as the transaction',
           );
         }
-        return appendIn(options.within, events);
+        const groups = groupByChain(dedupe(events));
+        // The caller's transaction may still roll back: forget the expected heads of these chains.
+        for (const key of groups.keys()) expected.delete(key);
+        return appendIn(options.within, groups, { checkIds: true });
       }
-      return db.transaction().execute((trx) => appendIn(trx, events));
+      return appendOwn(events);
     },
 
     async query(q: StoreQuery) {
