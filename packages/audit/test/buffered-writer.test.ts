@@ -170,6 +170,58 @@ describe('buffered writer', () => {
     await expect(runWithAuditContext(ctx, () => audit.record(input(3)))).rejects.toMatchObject({ code: 'closed' });
   });
 
+  it('keeps up to `concurrency` writes in flight, in order, and retries a failed one after a later success', async () => {
+    const inner = memoryAuditStore();
+    const started: string[][] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let failFirst = true;
+    const store: AuditStore = {
+      ...inner,
+      appendConcurrency: 2,
+      async append(events: readonly PreparedEvent[]) {
+        started.push(events.map((e) => e.resource.id!));
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        try {
+          await sleep(15);
+          if (failFirst) {
+            failFirst = false;
+            throw new Error('connection reset');
+          }
+          return await inner.append(events);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const { logger, errors } = captureLogger();
+    const audit = createAuditLog({
+      store,
+      logger,
+      buffer: { batchSize: 2, flushIntervalMs: 60_000, maxRetryDelayMs: 10 },
+    });
+    await runWithAuditContext(ctx, () => audit.recordMany([1, 2, 3, 4, 5, 6].map(input)));
+    await expect(audit.flush()).rejects.toThrow('connection reset');
+    expect(maxInFlight).toBe(2); // the store's appendConcurrency is the default
+    expect(started.slice(0, 2)).toEqual([
+      ['f1', 'f2'],
+      ['f3', 'f4'],
+    ]);
+    expect(errors).toHaveLength(1);
+    await audit.flush();
+    // f1/f2 failed while f3/f4 succeeded: they are retried after it, each event stored once.
+    expect(inner.rows('t1').map((e) => e.resource.id)).toEqual(['f3', 'f4', 'f1', 'f2', 'f5', 'f6']);
+    expect(audit.stats()).toMatchObject({ pending: 0, written: 6, failedWrites: 1 });
+    expect((await audit.verify({ tenantId: 't1' })).valid).toBe(true);
+
+    const serial = createAuditLog({ store, buffer: { batchSize: 2, flushIntervalMs: 60_000, concurrency: 1 } });
+    maxInFlight = 0;
+    await runWithAuditContext(ctx, () => serial.recordMany([7, 8, 9, 10].map(input)));
+    await serial.flush();
+    expect(maxInFlight).toBe(1);
+  });
+
   it('reads its own writes: query() flushes the buffer first', async () => {
     const audit = createAuditLog({ store: memoryAuditStore(), buffer: { flushIntervalMs: 60_000 } });
     const id = await runWithAuditContext(ctx, () => audit.record(input(1)));

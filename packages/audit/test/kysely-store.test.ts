@@ -1,4 +1,10 @@
-import { createAuditLog, runWithAuditContext } from '@portalkit/audit';
+import {
+  type AuditEvent,
+  createAuditLog,
+  memoryAuditStore,
+  type PreparedEvent,
+  runWithAuditContext,
+} from '@portalkit/audit';
 import { type AnyKysely, kyselyAuditStore, migrateAudit } from '@portalkit/audit/kysely';
 import { needs, useTestDatabase } from '@portalkit/test-utils';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -111,6 +117,150 @@ describe.skipIf(!pgUp)('kysely AuditStore', () => {
     ).rejects.toMatchObject({ code: 'invalid_query' });
     expect((await audit.query({ tenantId })).items.map((e) => e.id)).toEqual([stored!.id]);
     expect((await audit.verify({ tenantId })).valid).toBe(true);
+  });
+
+  it('stores odd values through the bulk insert: nulls, unicode, escapes, large JSON', async () => {
+    const store = kyselyAuditStore(db);
+    const audit = createAuditLog({ store, buffer: { flushIntervalMs: 60_000 } });
+    const tenantId = 'odd-values';
+    const big = { rows: Array.from({ length: 5000 }, (_, i) => ({ i, text: `línea ${i} \u2028 "q" \\ 😀` })) };
+    const inputs = [
+      { action: 'file.uploaded', resource: { type: 'file', id: null }, actor: { type: 'system' as const, id: null } },
+      {
+        action: 'file.renamed',
+        resource: { type: 'file', id: 'ファイル\t1' },
+        before: { name: 'a\nb', nested: { n: null, arr: [null, -0, 1e21, 0.1] } },
+        after: { name: '日本語 😀 \ud83d\ude00', nested: { n: 'x', arr: [] } },
+        ip: null,
+        userAgent: 'UA with "quotes" and \\ backslash',
+      },
+      { action: 'file.imported', resource: { type: 'file', id: 'big' }, after: big },
+    ];
+    await runWithAuditContext({ tenantId, actor: { type: 'user', id: 'ü1' } }, () => audit.recordMany(inputs));
+    await audit.flush();
+    const { items } = await audit.query({ tenantId });
+    expect(items.map((e) => e.seq)).toEqual([3, 2, 1]);
+    expect(items[2]).toMatchObject({ actor: { type: 'system', id: null }, resource: { id: null }, ip: null });
+    expect(items[1]!.after).toEqual(inputs[1]!.after);
+    expect(items[1]!.before).toEqual({ name: 'a\nb', nested: { n: null, arr: [null, 0, 1e21, 0.1] } });
+    expect(items[1]!.userAgent).toBe(inputs[1]!.userAgent);
+    expect(items[0]!.after).toEqual(big);
+    expect(await audit.verify({ tenantId })).toMatchObject({ valid: true, count: 3 });
+  });
+
+  it('writes 1 event and 5,000 events per flush as one chain', async () => {
+    const audit = createAuditLog({ store: kyselyAuditStore(db), buffer: { batchSize: 5000, flushIntervalMs: 60_000 } });
+    const tenantId = 'big-flush';
+    await runWithAuditContext({ tenantId, actor: { type: 'user', id: 'u1' } }, async () => {
+      await audit.record({ action: 'file.uploaded', resource: { type: 'file', id: 'first' } });
+      await audit.flush();
+      await audit.recordMany(
+        Array.from({ length: 5000 }, (_, i) => ({
+          action: 'file.uploaded',
+          resource: { type: 'file', id: `f${i}` },
+          after: { name: `n${i}` },
+        })),
+      );
+    });
+    expect(audit.stats().written).toBe(1);
+    await audit.flush();
+    expect(audit.stats().written).toBe(5001);
+    const seqs = await sql<{
+      seq: string;
+    }>`SELECT seq FROM audit_events WHERE chain_key = ${tenantId} ORDER BY seq`.execute(db);
+    expect(seqs.rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 5001 }, (_, i) => i + 1));
+    expect(await audit.verify({ tenantId })).toMatchObject({ valid: true, count: 5001 });
+  });
+
+  it('stores only the new events of a retried batch that was partly stored (primary-key fallback)', async () => {
+    const store = kyselyAuditStore(db);
+    const audit = createAuditLog({ store: memoryAuditStore() });
+    const tenantId = 'retried-batch';
+    const prepared = await runWithAuditContext({ tenantId, actor: { type: 'user', id: 'u1' } }, async () => {
+      const ids = await audit.recordMany(
+        ['a', 'b', 'c'].map((id) => ({ action: 'file.uploaded', resource: { type: 'file', id } })),
+      );
+      const { items } = await audit.query({ tenantId });
+      return ids.map((id) => items.find((e) => e.id === id)!);
+    });
+    const strip = (e: AuditEvent): PreparedEvent => {
+      const { seq: _s, prevHash: _p, hash: _h, ...rest } = e;
+      return rest;
+    };
+    const [a, b, c] = prepared.map(strip);
+    expect((await store.append([a!, b!])).map((e) => e.seq)).toEqual([1, 2]);
+    // The same store instance expects head 2 and links the retry after it: the INSERT hits the
+    // primary key, the batch is redone with an id look-up and only c is stored.
+    const again = await store.append([a!, b!, c!]);
+    expect(again.map((e) => [e.id, e.seq])).toEqual([[c!.id, 3]]);
+    expect(await store.append([a!, b!, c!])).toEqual([]);
+    const reader = createAuditLog({ store });
+    expect(await reader.verify({ tenantId })).toMatchObject({ valid: true, count: 3 });
+  });
+
+  it('relinks a pipelined batch when another writer moved the head in between', async () => {
+    const [db1, db2] = [connect(2), connect(2)];
+    try {
+      const s1 = kyselyAuditStore(db1);
+      const s2 = kyselyAuditStore(db2);
+      const tenantId = 'moved-head';
+      const make = createAuditLog({ store: memoryAuditStore() });
+      const batch = async (prefix: string, n: number) =>
+        runWithAuditContext({ tenantId, actor: { type: 'system', id: null } }, async () => {
+          await make.recordMany(
+            Array.from({ length: n }, (_, i) => ({
+              action: 'file.uploaded',
+              resource: { type: 'file', id: `${prefix}${i}` },
+            })),
+          );
+          const { items } = await make.query({ tenantId, limit: 1000 });
+          return items
+            .filter((e) => e.resource.id?.startsWith(prefix))
+            .reverse()
+            .map(({ seq: _s, prevHash: _p, hash: _h, ...rest }) => rest as PreparedEvent);
+        });
+      await s1.append(await batch('x', 3)); // s1 now expects head 3
+      await s2.append(await batch('y', 2)); // the head moves to 5 behind s1's back
+      // Two appends in flight on s1: the first is linked after the stale head 3 and relinked
+      // under the lock; the second is linked after the first one's real end.
+      const [p, q] = [batch('p', 4), batch('q', 4)];
+      const [first, second] = await Promise.all([s1.append(await p), s1.append(await q)]);
+      expect(first.map((e) => e.seq)).toEqual([6, 7, 8, 9]);
+      expect(second.map((e) => e.seq)).toEqual([10, 11, 12, 13]);
+      const reader = createAuditLog({ store: s1 });
+      expect(await reader.verify({ tenantId })).toMatchObject({ valid: true, count: 13 });
+    } finally {
+      await Promise.all([db1.destroy(), db2.destroy()]);
+    }
+  });
+
+  it('keeps one valid chain with two buffered, pipelined writers (two pools) on one tenant, each in record order', async () => {
+    const [db1, db2] = [connect(3), connect(3)];
+    try {
+      const tenantId = 'two-buffered';
+      const writers = [db1, db2].map((d) =>
+        createAuditLog({ store: kyselyAuditStore(d), buffer: { batchSize: 50, flushIntervalMs: 5, concurrency: 2 } }),
+      );
+      await Promise.all(
+        writers.map((w, n) =>
+          runWithAuditContext({ tenantId, actor: { type: 'system', id: null } }, async () => {
+            for (let i = 0; i < 400; i++)
+              await w.record({ action: 'file.uploaded', resource: { type: 'file', id: `w${n}-${i}` } });
+            await w.flush();
+          }),
+        ),
+      );
+      const rows = await sql<{ seq: string; resource_id: string }>`
+        SELECT seq, resource_id FROM audit_events WHERE chain_key = ${tenantId} ORDER BY seq`.execute(db);
+      expect(rows.rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
+      for (const n of [0, 1]) {
+        const mine = rows.rows.map((r) => r.resource_id).filter((id) => id.startsWith(`w${n}-`));
+        expect(mine).toEqual(Array.from({ length: 400 }, (_, i) => `w${n}-${i}`));
+      }
+      expect(await writers[0]!.verify({ tenantId })).toMatchObject({ valid: true, count: 800 });
+    } finally {
+      await Promise.all([db1.destroy(), db2.destroy()]);
+    }
   });
 
   it('creates the documented indexes', async () => {
