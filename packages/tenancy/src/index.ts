@@ -1,3 +1,9 @@
+export type {
+  AccessCache,
+  AccessCacheOptions,
+  AccessInvalidation,
+  AccessInvalidationBus,
+} from './access-cache.js';
 export {
   attachTenant,
   captureTenant,
@@ -65,4 +71,4 @@ export {
   type TenantSettings,
   tenantSettingsSchema,
 } from './settings.js';
-export type { StoredInvitation, StorePage, TenantPatch, TenantStore } from './store.js';
+export type { StoreAccess, StoredInvitation, StorePage, TenantPatch, TenantStore } from './store.js';

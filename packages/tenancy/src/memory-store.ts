@@ -130,6 +130,12 @@ export function memoryTenantStore(): TenantStore {
     async countMembers(tenantId) {
       return members.get(tenantId)?.size ?? 0;
     },
+    async getAccess(tenantId, userId) {
+      const t = tenants.get(tenantId);
+      if (!t) return null;
+      const m = members.get(tenantId)?.get(userId);
+      return { tenant: cloneTenant(t), member: m ? cloneMember(m) : null };
+    },
     async putInvitation(invitation) {
       if (!tenants.has(invitation.tenantId)) throw new TenancyError('not_found', 'tenant not found');
       for (const [key, inv] of invitations) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type AccessCache, type AccessCacheOptions, type AccessEntry, createAccessCache } from './access-cache.js';
 import { runWithTenant } from './context.js';
 import { TenancyError } from './errors.js';
 import { paginate } from './internal/paging.js';
@@ -75,6 +76,14 @@ export interface TenancyOptions {
   now?: () => Date;
   /** Id generator for tenants and invitations. @default crypto.randomUUID */
   generateId?: () => string;
+  /**
+   * The in-process cache of {@link TenancyService.requireAccess} (tenant + membership per user),
+   * or `false` to ask the store on every call. Changes made through this service (role change,
+   * removal, suspension, settings, deletion) drop the affected entries at once; other instances
+   * see them after `ttlMs` at most, or at once with an `invalidation` bus.
+   * @default enabled: `{ ttlMs: 2000, maxEntries: 10000 }`, no bus
+   */
+  accessCache?: AccessCacheOptions | false;
 }
 
 /**
@@ -141,6 +150,8 @@ export interface TenancyService {
   readonly store: TenantStore;
   /** The role ladder, lowest first. */
   readonly roles: readonly string[];
+  /** The cache behind {@link TenancyService.requireAccess}, or `null` when `accessCache: false`. */
+  readonly accessCache: AccessCache | null;
 
   /** Creates a tenant and makes `creator` its admin, atomically. `conflict` when the slug is taken, `invalid_input` on bad input. */
   createTenant(input: CreateTenantInput, creator: { userId: string }): Promise<Tenant>;
@@ -172,7 +183,9 @@ export interface TenancyService {
   /**
    * Checks that the tenant exists, is active and that the user is a member with at least
    * `minRole`: `not_found` for a missing tenant or a non-member (existence is not revealed),
-   * `tenant_suspended`, `forbidden` for a too-low role.
+   * `tenant_suspended`, `forbidden` for a too-low role. Served from the access cache for up to
+   * `accessCache.ttlMs` (one store query on a miss when the store has `getAccess`); the returned
+   * objects are frozen, shared by every caller of the cached entry.
    */
   requireAccess(
     tenantId: string,
@@ -263,6 +276,24 @@ export function createTenancy(options: TenancyOptions): TenancyService {
   const now = options.now ?? (() => new Date());
   const generateId = options.generateId ?? randomUUID;
   const hooks: TenantDeletedHook[] = [];
+  const cache =
+    options.accessCache === false ? null : createAccessCache(options.accessCache ?? {}, () => now().getTime());
+  /** Runs a write, then (even when it failed half-way) drops the cached access answers it may change. */
+  const changing = async <T>(write: () => Promise<T>, tenantId: string, userId?: string): Promise<T> => {
+    try {
+      return await write();
+    } finally {
+      cache?.invalidate(tenantId, userId);
+    }
+  };
+  const loadAccess = async (tenantId: string, userId: string): Promise<AccessEntry | null> => {
+    if (store.getAccess) {
+      const found = await store.getAccess(tenantId, userId);
+      return found?.member ? { tenant: found.tenant, member: found.member } : null;
+    }
+    const [tenant, member] = await Promise.all([store.getTenant(tenantId), store.getMember(tenantId, userId)]);
+    return tenant && member ? { tenant, member } : null;
+  };
 
   const checkRole = (role: unknown): TenantRole => {
     if (typeof role !== 'string' || !roles.includes(role)) throw invalid('role', `must be one of ${roles.join(', ')}`);
@@ -279,7 +310,8 @@ export function createTenancy(options: TenancyOptions): TenancyService {
     return tenant;
   };
   const setStatus = async (tenantId: string, status: Tenant['status']) => {
-    const tenant = await store.updateTenant(requireId(tenantId, 'tenantId'), { status });
+    const id = requireId(tenantId, 'tenantId');
+    const tenant = await changing(() => store.updateTenant(id, { status }), id);
     if (!tenant) throw new TenancyError('not_found', 'tenant not found');
     return tenant;
   };
@@ -299,6 +331,7 @@ export function createTenancy(options: TenancyOptions): TenancyService {
   const service: TenancyService = {
     store,
     roles,
+    accessCache: cache,
     async createTenant(input, creator) {
       const name = checkName(input?.name);
       if (typeof input.slug !== 'string' || !isValidSlug(input.slug)) {
@@ -329,7 +362,8 @@ export function createTenancy(options: TenancyOptions): TenancyService {
       if (input.name !== undefined) patch.name = checkName(input.name);
       if (input.settings !== undefined) patch.settings = parseTenantSettings(input.settings);
       if (patch.name === undefined && patch.settings === undefined) return getTenant(tenantId);
-      const tenant = await store.updateTenant(requireId(tenantId, 'tenantId'), patch);
+      const id = requireId(tenantId, 'tenantId');
+      const tenant = await changing(() => store.updateTenant(id, patch), id);
       if (!tenant) throw new TenancyError('not_found', 'tenant not found');
       return tenant;
     },
@@ -340,7 +374,7 @@ export function createTenancy(options: TenancyOptions): TenancyService {
       for (const hook of [...hooks]) {
         await runWithTenant(tenant, () => hook(tenant));
       }
-      await store.deleteTenant(tenant.id);
+      await changing(() => store.deleteTenant(tenant.id), tenant.id);
     },
     onTenantDeleted(hook) {
       hooks.push(hook);
@@ -351,17 +385,21 @@ export function createTenancy(options: TenancyOptions): TenancyService {
     },
     async addMember(tenantId, userId, role) {
       await checkMemberLimit(await getTenant(tenantId), userId);
-      return store.addMember({
+      const member = {
         tenantId: requireId(tenantId, 'tenantId'),
         userId: requireId(userId, 'userId'),
         role: checkRole(role),
         joinedAt: now(),
-      });
+      };
+      return changing(() => store.addMember(member), member.tenantId, member.userId);
     },
     getMember: (tenantId, userId) => store.getMember(tenantId, userId),
     async requireAccess(tenantId, userId, minRole) {
-      const [tenant, member] = await Promise.all([store.getTenant(tenantId), store.getMember(tenantId, userId)]);
-      if (!tenant || !member) throw new TenancyError('not_found', 'tenant not found');
+      const found = cache
+        ? await cache.get(tenantId, userId, () => loadAccess(tenantId, userId))
+        : await loadAccess(tenantId, userId);
+      if (!found) throw new TenancyError('not_found', 'tenant not found');
+      const { tenant, member } = found;
       if (tenant.status === 'suspended') throw new TenancyError('tenant_suspended', 'this tenant is suspended');
       if (minRole !== undefined && !service.hasRole(member.role, minRole)) {
         throw new TenancyError('forbidden', `this needs the ${minRole} role in the tenant`);
@@ -377,12 +415,14 @@ export function createTenancy(options: TenancyOptions): TenancyService {
       );
     },
     async changeMemberRole(tenantId, userId, role) {
-      const member = await store.updateMemberRole(tenantId, userId, checkRole(role));
+      const checked = checkRole(role);
+      const member = await changing(() => store.updateMemberRole(tenantId, userId, checked), tenantId, userId);
       if (!member) throw new TenancyError('not_found', 'member not found');
       return member;
     },
     async removeMember(tenantId, userId) {
-      if (!(await store.removeMember(tenantId, userId))) throw new TenancyError('not_found', 'member not found');
+      if (!(await changing(() => store.removeMember(tenantId, userId), tenantId, userId)))
+        throw new TenancyError('not_found', 'member not found');
     },
     async inviteMember(tenantId, input) {
       const tenant = await getTenant(tenantId);
@@ -429,7 +469,10 @@ export function createTenancy(options: TenancyOptions): TenancyService {
         if (tenant) await checkMemberLimit(tenant, userId);
       }
       const member = await store.acceptInvitation({ tokenHash, email, userId, now: at });
-      if (member) return member;
+      if (member) {
+        cache?.invalidate(member.tenantId, member.userId);
+        return member;
+      }
       const invitation = await store.findInvitationByTokenHash(tokenHash);
       if (invitation && invitation.expiresAt > at && invitation.email !== email) {
         throw new TenancyError(

@@ -47,6 +47,22 @@ export interface StoredInvitation extends Invitation {
 }
 
 /**
+ * What {@link TenantStore.getAccess} answers: a tenant and a user's membership of it, if any.
+ *
+ * @example
+ * ```ts
+ * const access: StoreAccess | null = await store.getAccess?.(tenantId, userId);
+ * if (access?.member) console.log(access.member.role);
+ * ```
+ */
+export interface StoreAccess {
+  /** The tenant. */
+  tenant: Tenant;
+  /** The user's membership, or `null` when the user is not a member. */
+  member: Member | null;
+}
+
+/**
  * Persistence of tenants, members and invitations. Every adapter (memory, kysely, mongodb) passes
  * the same conformance suite. Errors are `TenancyError`s: `conflict` (slug taken, member exists),
  * `last_admin` (the change would leave the tenant without an admin).
@@ -87,6 +103,12 @@ export interface TenantStore {
   removeMember(tenantId: string, userId: string): Promise<boolean>;
   /** Number of members (for `limits.maxMembers`). */
   countMembers(tenantId: string): Promise<number>;
+  /**
+   * Optional: the tenant and the user's membership in one round trip (what `requireAccess` needs on
+   * a cache miss): `null` when the tenant does not exist, `member: null` when the user is not a
+   * member. Without it the service asks `getTenant` and `getMember` in parallel.
+   */
+  getAccess?(tenantId: string, userId: string): Promise<StoreAccess | null>;
 
   /** Stores an invitation, replacing any pending one for the same tenant and e-mail. */
   putInvitation(invitation: StoredInvitation): Promise<Invitation>;

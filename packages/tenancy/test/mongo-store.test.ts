@@ -46,5 +46,6 @@ describe('mongodb TenantStore', () => {
 
   runTenantStoreSuite(`mongodb (${realMongo() ? 'real MongoDB' : 'CongoDB'})`, () => mongoTenantStore(db), {
     uniqueIndexes: true,
+    getAccess: false,
   });
 });

@@ -286,6 +286,23 @@ export function kyselyTenantStore(database: Kysely<any>, options: KyselyTenantSt
       });
       return removed === true;
     },
+    async getAccess(tenantId, userId) {
+      // One round trip for requireAccess: the tenant row (primary key) with the membership
+      // (primary key tenant_id, user_id) left-joined.
+      const row = await db
+        .selectFrom('tenancy_tenants as t')
+        .leftJoin('tenancy_members as m', (join) => join.onRef('m.tenant_id', '=', 't.id').on('m.user_id', '=', userId))
+        .selectAll('t')
+        .select(['m.role as member_role', 'm.joined_at as member_joined_at'])
+        .where('t.id', '=', tenantId)
+        .executeTakeFirst();
+      if (!row) return null;
+      const member =
+        row.member_role === null || row.member_role === undefined
+          ? null
+          : toMember({ tenant_id: tenantId, user_id: userId, role: row.member_role, joined_at: row.member_joined_at });
+      return { tenant: toTenant(row as unknown as TenantRow), member };
+    },
     async countMembers(tenantId) {
       const row = await db
         .selectFrom('tenancy_members')

@@ -4,6 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 export interface SuiteOptions {
   /** Whether the backend enforces unique indexes (CongoDB does not). */
   uniqueIndexes?: boolean;
+  /** Whether the adapter implements the optional `getAccess` (one round trip for requireAccess). @default true */
+  getAccess?: boolean;
 }
 
 async function expectCode(promise: Promise<unknown>, code: TenancyErrorCode): Promise<void> {
@@ -25,6 +27,7 @@ export function runTenantStoreSuite(
   options: SuiteOptions = {},
 ) {
   const unique = options.uniqueIndexes ?? true;
+  const joined = options.getAccess ?? true;
   describe(`TenantStore conformance: ${name}`, () => {
     let store: TenantStore;
     let clock = new Date('2026-01-01T00:00:00.000Z');
@@ -149,6 +152,25 @@ export function runTenantStoreSuite(
       await expectCode(t.removeMember(tenant.id, 'u2'), 'not_found');
       await expectCode(t.changeMemberRole(tenant.id, 'u2', 'viewer'), 'not_found');
       expect(await store.countMembers(tenant.id)).toBe(4);
+    });
+
+    // Adapters without getAccess (MongoDB) are read with getTenant + getMember in parallel instead.
+    it.skipIf(!joined)('answers getAccess with the tenant and the membership or null', async () => {
+      if (!store.getAccess) throw new Error(`${name} was declared with getAccess but has none`);
+      const t = tenancy();
+      const tenant = await t.createTenant(
+        { name: 'A', slug: slug(), settings: { allowedOrigins: ['https://a.example.com'] } },
+        { userId: 'owner' },
+      );
+      await t.addMember(tenant.id, 'ed', 'editor');
+      expect(await store.getAccess(tenant.id, 'ed')).toEqual({
+        tenant,
+        member: { tenantId: tenant.id, userId: 'ed', role: 'editor', joinedAt: clock },
+      });
+      expect(await store.getAccess(tenant.id, 'stranger')).toEqual({ tenant, member: null });
+      expect(await store.getAccess('missing-tenant', 'ed')).toBeNull();
+      await t.suspendTenant(tenant.id);
+      expect((await store.getAccess(tenant.id, 'owner'))?.tenant.status).toBe('suspended');
     });
 
     it('never lets the last admin be demoted or removed', async () => {

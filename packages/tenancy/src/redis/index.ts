@@ -1,0 +1,5 @@
+export {
+  type RedisAccessInvalidation,
+  type RedisAccessInvalidationOptions,
+  redisAccessInvalidation,
+} from './redis-access-invalidation.js';
