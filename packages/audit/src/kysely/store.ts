@@ -236,37 +236,48 @@ const isDuplicateId = (error: unknown) =>
 export function kyselyAuditStore(db: AnyKysely): AuditStore<AnyTransaction> {
   // Pipelining (see BufferedWriter): appends of this store take turns. Each waits until the one
   // before it has locked and linked its chains, then links and serializes its own events after the
-  // heads that one will leave (`expected`), while that one's INSERT runs in PostgreSQL. Under its
-  // own lock it checks the guess (another process may have appended) and relinks if it was wrong.
-  // Locks are therefore requested in call order, so batches land in the order they were appended.
+  // heads that one will leave (`expected`) while that one's INSERT runs in PostgreSQL, and starts
+  // its own transaction once that one has ended (one transaction at a time: measured faster than
+  // two, where the second waits on the row lock). Under its lock it checks the guess (another
+  // process may have appended) and relinks if it was wrong. Batches land in call order.
   const expected = new Map<string, { seq: number; hash: string }>();
-  let turn: Promise<void> = Promise.resolve();
+  let linkedTurn: Promise<void> = Promise.resolve();
+  let doneTurn: Promise<void> = Promise.resolve();
 
   async function appendOwn(events: readonly PreparedEvent[]): Promise<AuditEvent[]> {
     const groups = groupByChain(dedupe(events));
-    const previous = turn;
-    let done!: () => void;
-    turn = new Promise<void>((resolve) => {
-      done = resolve;
+    const previousLinked = linkedTurn;
+    const previousDone = doneTurn;
+    let linked!: () => void;
+    let finished!: () => void;
+    linkedTurn = new Promise<void>((resolve) => {
+      linked = resolve;
+    });
+    doneTurn = new Promise<void>((resolve) => {
+      finished = resolve;
     });
     const onLinked = (ends: Map<string, { seq: number; hash: string }>) => {
       for (const [key, head] of ends) expected.set(key, head);
-      done();
+      linked();
     };
     try {
-      await previous;
+      await previousLinked;
       const prelinked = new Map<string, Linked>();
       for (const [key, group] of groups) {
         const head = expected.get(key);
         if (head) prelinked.set(key, linkAfter(group, head));
       }
+      await previousDone;
       return await db.transaction().execute((trx) => appendIn(trx, groups, { checkIds: false, prelinked, onLinked }));
     } catch (error) {
       for (const key of groups.keys()) expected.delete(key);
-      done();
+      linked();
       if (!isDuplicateId(error)) throw error;
       // A retried batch that was stored before: look the ids up this time.
-      return db.transaction().execute((trx) => appendIn(trx, groups, { checkIds: true }));
+      return await db.transaction().execute((trx) => appendIn(trx, groups, { checkIds: true }));
+    } finally {
+      linked();
+      finished();
     }
   }
 
