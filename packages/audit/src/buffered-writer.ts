@@ -30,10 +30,11 @@ export interface BufferOptions {
   /** Longest pause between retries of a failing write, in ms. @default 5000 */
   maxRetryDelayMs?: number;
   /**
-   * Writes in flight at once. With 2, the store links and serializes the next batch while the
-   * previous one is being written (batches still land in order). If a write fails while a later
-   * one succeeds, the failed events are retried after it. Default: what the store supports
-   * (`store.appendConcurrency`: 2 for Kysely, 1 for memory and MongoDB).
+   * Writes in flight at once, at most what the store supports (`store.appendConcurrency`: 2 for
+   * Kysely, 1 for memory and MongoDB). With 2, the Kysely store links and serializes the next batch
+   * while the previous one is being written; batches still land in order, except that a failed
+   * batch is retried after a later one that succeeded.
+   * @default store.appendConcurrency
    */
   concurrency?: number;
 }
@@ -70,11 +71,14 @@ export class BufferedWriter {
     private readonly write: (events: PreparedEvent[]) => Promise<unknown>,
     private readonly logger: AuditLogger,
     options: BufferOptions = {},
-    defaultConcurrency = 1,
+    maxConcurrency = 1,
   ) {
     this.maxQueue = Math.max(1, options.maxQueue ?? 10_000);
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? 1000, this.maxQueue));
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency));
+    const most = Number.isFinite(maxConcurrency) ? Math.max(1, Math.floor(maxConcurrency)) : 1;
+    const asked = options.concurrency;
+    this.concurrency =
+      asked !== undefined && Number.isFinite(asked) ? Math.min(most, Math.max(1, Math.floor(asked))) : most;
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.overflow = options.overflow ?? 'block';
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;

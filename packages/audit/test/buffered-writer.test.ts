@@ -220,6 +220,17 @@ describe('buffered writer', () => {
     await runWithAuditContext(ctx, () => serial.recordMany([7, 8, 9, 10].map(input)));
     await serial.flush();
     expect(maxInFlight).toBe(1);
+
+    // A store that does not declare appendConcurrency (memory, MongoDB) gets one write at a time.
+    const { appendConcurrency: _ignored, ...oneAtATime } = store;
+    const capped = createAuditLog({
+      store: oneAtATime as AuditStore,
+      buffer: { batchSize: 2, flushIntervalMs: 60_000, concurrency: 4 },
+    });
+    maxInFlight = 0;
+    await runWithAuditContext(ctx, () => capped.recordMany([11, 12, 13, 14, 15, 16].map(input)));
+    await capped.flush();
+    expect(maxInFlight).toBe(1);
   });
 
   it('reads its own writes: query() flushes the buffer first', async () => {

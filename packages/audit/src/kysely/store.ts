@@ -226,7 +226,7 @@ const isDuplicateId = (error: unknown) =>
  *
  * const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) }) });
  * await migrateAudit(db);
- * const audit = createAuditLog({ store: kyselyAuditStore(db), buffer: { batchSize: 500 } });
+ * const audit = createAuditLog({ store: kyselyAuditStore(db), buffer: { flushIntervalMs: 100 } });
  * await db.transaction().execute(async (trx) => {
  *   await trx.updateTable('files').set({ deleted: true }).where('id', '=', 'f1').execute();
  *   await audit.recordWithin(trx, { action: 'file.deleted', resource: { type: 'file', id: 'f1' } });
