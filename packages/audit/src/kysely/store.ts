@@ -212,8 +212,10 @@ const isDuplicateId = (error: unknown) =>
 
 /**
  * An {@link AuditStore} on PostgreSQL (or PGlite) through a Kysely instance you own. Appends lock
- * the chain's row in `audit_chain_heads` (`SELECT ... FOR UPDATE`), so any number of processes can
- * write to the same tenant and the chain stays linear. Pass a Kysely transaction as
+ * the chain's row in `audit_chain_heads` (a locking `INSERT ... ON CONFLICT DO UPDATE ... RETURNING`),
+ * so any number of processes can write to the same tenant and the chain stays linear. With the
+ * buffered writer, the next batch is hashed while the previous one is written (`appendConcurrency`
+ * 2; one transaction at a time, in order). Pass a Kysely transaction as
  * `append(events, { within: trx })` (or `audit.recordWithin(trx, ...)`) to make the events part of
  * your own transaction. Run {@link migrateAudit} first.
  *
