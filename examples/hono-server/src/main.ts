@@ -1,59 +1,30 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { type Config, ConfigError, createPlatform, loadConfig } from '@portalkit/platform';
+import { createPlatform, loadConfigOrExit } from '@portalkit/platform';
+import { gracefulShutdown } from '@portalkit/platform/http';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(process.env, { name: 'hono-server' });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const log = createLogger(config.logLevel);
+const config = loadConfigOrExit(process.env, { name: 'hono-server' });
+const log = createLogger(config.logLevel);
+
+try {
   // Database, cache, keys, mailer, every package, the storage sweeper and the audit retention job.
   const platform = await createPlatform({ config, logger: log });
   const app = createApp({ config, log, platform });
-
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
-    s.once('error', reject);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
+    log.info(
+      { port: info.port, database: platform.database.kind, cache: platform.cache.kind },
+      'hono-server listening',
+    ),
+  ) as Server;
+  server.once('error', (err) => {
+    process.stderr.write(`[portalkit/hono-server] cannot listen: ${err.message}\n`);
+    process.exit(1);
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info(
-    { host: config.host, port, database: platform.database.kind, cache: platform.cache.kind },
-    `listening on http://${config.host}:${port}`,
-  );
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const timer = setTimeout(() => {
-      log.warn('shutdown timeout: closing remaining connections');
-      server.closeAllConnections();
-    }, config.shutdownTimeoutMs);
-    await closed;
-    clearTimeout(timer);
-    // Stops the background jobs, flushes the audit buffer, closes the pools.
-    await platform.close();
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-main().catch((err) => {
+  // SIGTERM/SIGINT: stop accepting, finish in-flight requests (bounded), close the platform, exit 0.
+  gracefulShutdown(server, { platform, timeoutMs: config.shutdownTimeoutMs, logger: log });
+} catch (err) {
   process.stderr.write(`[portalkit/hono-server] failed to start: ${err instanceof Error ? err.message : err}\n`);
   process.exit(1);
-});
+}

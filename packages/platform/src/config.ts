@@ -315,3 +315,27 @@ export function loadConfig(
     trustProxy: e.TRUST_PROXY,
   };
 }
+
+/**
+ * {@link loadConfig} for a process entry point: on a {@link ConfigError} it writes the message
+ * (one line per bad variable) to stderr and exits with code 1.
+ *
+ * @example
+ * ```ts
+ * import { loadConfigOrExit } from '@portalkit/platform';
+ *
+ * const config = loadConfigOrExit(process.env, { name: 'my-server' });
+ * ```
+ */
+export function loadConfigOrExit(
+  env: Record<string, string | undefined> = process.env,
+  options: LoadConfigOptions = {},
+): Config {
+  try {
+    return loadConfig(env, options);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}

@@ -14,6 +14,7 @@ export {
   type ConfigIssue,
   type LoadConfigOptions,
   loadConfig,
+  loadConfigOrExit,
   type StorageSettings,
 } from './config.js';
 export { type Database, type DatabaseHandle, openDatabase, type SqlDatabase } from './database.js';

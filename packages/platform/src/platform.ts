@@ -1,7 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { type AuditLog, type ChainPurgeResult, createAuditLog, getAuditContext } from '@portalkit/audit';
-import { kyselyAuditStore, migrateAudit } from '@portalkit/audit/kysely';
 import {
   type AccessTokens,
   type AuthService,
@@ -13,7 +12,6 @@ import {
   memoryRevokedSessions,
   type SecurityEvent,
 } from '@portalkit/auth';
-import { kyselyAuthStore, migrateAuth } from '@portalkit/auth/kysely';
 import { redisRateLimiter, redisRevokedSessions } from '@portalkit/auth/redis';
 import {
   createFileService,
@@ -25,9 +23,7 @@ import {
   type StorageProvider,
   type SweepResult,
 } from '@portalkit/storage';
-import { kyselyFileStore, migrateStorage } from '@portalkit/storage/kysely';
 import { createTenancy, type TenancyService } from '@portalkit/tenancy';
-import { kyselyTenantStore, migrateTenancy } from '@portalkit/tenancy/kysely';
 import { sql } from 'kysely';
 import { type Cache, openCache } from './cache.js';
 import type { Config } from './config.js';
@@ -35,6 +31,7 @@ import { type Database, openDatabase } from './database.js';
 import { errorDetails, type PlatformLogger, silentLogger } from './logger.js';
 import { createMailer, type Mailer } from './mailer.js';
 import { loadCheckpointKey, loadKeySet, loadSigningSecret } from './secrets.js';
+import { openStores } from './stores.js';
 
 /** One check of {@link Platform.ready}. */
 export type CheckStatus = 'ok' | 'failed';
@@ -104,7 +101,12 @@ export interface PlatformOptions {
   background?: boolean;
   /** Grace period before the sweeper purges soft-deleted files and expired pending uploads. @default 1 hour */
   sweepGraceMs?: number;
+  /** Clock of the audit trail, the sweeper and the retention job. @default () => new Date() */
+  now?: () => Date;
 }
+
+/** Security events performed by someone who is not (yet) authenticated as the account. */
+const ANONYMOUS = new Set<SecurityEvent['type']>(['login_failed', 'login_rate_limited']);
 
 /** Security events of @portalkit/auth that the API lists as audit actions. */
 const AUDITED: Partial<Record<SecurityEvent['type'], string>> = {
@@ -166,8 +168,8 @@ function keyIdOf(privateKeyPem: string): string {
 
 /**
  * Runs `fn` unless another instance runs it right now: a Redis lease when Redis is configured, a
- * PostgreSQL transaction-scoped advisory lock on PostgreSQL, else one process (PGlite is never
- * shared). Resolves with `undefined` when the lock was taken.
+ * PostgreSQL transaction-scoped advisory lock on PostgreSQL, a lease document on MongoDB, else one
+ * process (PGlite is never shared). Resolves with `undefined` when the lock was taken.
  */
 async function exclusively<T>(
   name: string,
@@ -201,6 +203,28 @@ async function exclusively<T>(
       if (!rows[0]?.locked) return undefined;
       return fn();
     });
+  }
+  if (deps.database.kind === 'mongodb') {
+    const locks = deps.database.db.collection<{ name: string; holder: string; expiresAt: Date }>('platform_locks');
+    await locks.createIndex({ name: 1 }, { unique: true });
+    // One document per lock, created once; taking the lock is one conditional update (atomic per document).
+    await locks
+      .updateOne({ name }, { $setOnInsert: { name, holder: '', expiresAt: new Date(0) } }, { upsert: true })
+      .catch((err: { code?: number }) => {
+        if (err?.code !== 11000) throw err; // another instance created it at the same moment
+      });
+    const token = randomUUID();
+    const now = new Date();
+    const taken = await locks.updateOne(
+      { name, expiresAt: { $lte: now } },
+      { $set: { holder: token, expiresAt: new Date(now.getTime() + deps.leaseMs) } },
+    );
+    if (taken.modifiedCount !== 1) return undefined;
+    try {
+      return await fn();
+    } finally {
+      await locks.updateOne({ name, holder: token }, { $set: { expiresAt: new Date(0) } }).catch(() => {});
+    }
   }
   return fn();
 }
@@ -245,14 +269,8 @@ async function compose(
   cache: Cache,
 ): Promise<Platform> {
   const { config } = options;
-  if (database.kind === 'mongodb') {
-    throw new Error(`[portalkit/${config.name}] DATABASE_URL=mongodb:// is not wired yet: use postgres://`);
-  }
-  const db = database.db;
-  await migrateAuth(db);
-  await migrateTenancy(db);
-  await migrateAudit(db);
-  await migrateStorage(db);
+  const now = options.now ?? (() => new Date());
+  const stores = await openStores(database);
 
   const keySet = await loadKeySet(config.jwtPrivateKeys, config.dataDir);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom });
@@ -262,7 +280,7 @@ async function compose(
   const storage = createStorage(storageConfigOf(config, signingSecret));
   const files = createFileService({
     storage,
-    store: kyselyFileStore(db),
+    store: stores.files,
     maxSize: config.maxFileSize,
     allowedTypes: config.allowedTypes,
   });
@@ -287,15 +305,16 @@ async function compose(
   const checkpointKey =
     config.auditRetentionDays !== undefined ? await loadCheckpointKey(config.auditCheckpointKey, config.dataDir) : null;
   const audit = createAuditLog({
-    store: kyselyAuditStore(db),
+    store: stores.audit,
     buffer: { flushIntervalMs: 200 },
     logger: log,
+    now,
     ...(checkpointKey ? { checkpoints: { privateKey: checkpointKey, keyId: keyIdOf(checkpointKey) } } : {}),
   });
 
   const link = (path: string, token: string) => `${config.publicUrl}${path}?token=${encodeURIComponent(token)}`;
   const tenancy = createTenancy({
-    store: kyselyTenantStore(db),
+    store: stores.tenants,
     deliverInvitation: async ({ invitation, token, tenant }) => {
       await mailer.send({
         to: invitation.email,
@@ -305,7 +324,7 @@ async function compose(
     },
   });
 
-  const authStore = kyselyAuthStore(db);
+  const authStore = stores.auth;
   const auth = createAuthService({
     store: authStore,
     accessTokens,
@@ -347,7 +366,11 @@ async function compose(
       await audit.record({
         action,
         tenantId: event.tenantId ?? null,
-        actor: event.userId ? { type: 'user', id: event.userId } : { type: 'system', id: null },
+        // A failed login is about the account, not by it: whoever tried is not authenticated.
+        actor:
+          event.userId && !ANONYMOUS.has(event.type)
+            ? { type: 'user', id: event.userId }
+            : { type: 'system', id: null },
         resource: event.sessionId
           ? { type: 'session', id: event.sessionId }
           : { type: 'user', id: event.userId ?? null },
@@ -375,7 +398,7 @@ async function compose(
 
   const sweepGraceMs = options.sweepGraceMs ?? 60 * 60 * 1000;
   // The file service makes a sweep safe from several instances at once (it claims each record).
-  const sweepStorage = () => files.sweep({ olderThan: new Date(Date.now() - sweepGraceMs) });
+  const sweepStorage = () => files.sweep({ olderThan: new Date(now().getTime() - sweepGraceMs) });
 
   const retentionDays = config.auditRetentionDays;
   const purgeAuditTrail = async (): Promise<RetentionTick> => {

@@ -44,4 +44,5 @@ export {
   problemDocument,
   problemFromError,
 } from './problem.js';
+export { gracefulShutdown, type ShutdownOptions } from './shutdown.js';
 export { type MultipartRequest, receiveUpload, type UploadTarget } from './uploads.js';
