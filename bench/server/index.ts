@@ -7,8 +7,8 @@
 //    the shared machine hits both routes alike. Latencies are exact percentiles of every response
 //    of the files runs (autocannon's summary has no p95).
 // 2. The files list query: storage_files gets BENCH_BACKGROUND_FILES rows of 1 000 other tenants
-//    and the plan of the list query (first page and a page behind a cursor) is printed: it must be
-//    one index range scan, else the bench fails.
+//    and the plan of the list query (first page and a page behind a cursor) is printed: from
+//    10 000 background rows it must be one index range scan, else the bench fails.
 // 3. 100 concurrent 1 MiB multipart uploads: all must succeed; throughput and the server's peak RSS.
 // The load generator runs in this process, the server in a child process and PostgreSQL in its
 // own: on a 2-core machine they share the cores (CPU seconds of each are printed), so read the
@@ -17,6 +17,22 @@
 // Env: BENCH_SECONDS (per run, 5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (5), BENCH_SERVERS
 // (express-server,hono-server), BENCH_BACKGROUND_FILES (200000), BENCH_CPU_PROF=<dir> (server runs
 // with --cpu-prof; open the .cpuprofile in Chrome DevTools).
+//
+// What the profiles said (2026-12-01, Node 20, the machine 100 % busy with other jobs):
+// - The old bench warmed up /health only: the files route was measured cold (pool connections,
+//   JIT, caches) and in one run, so a burst of other jobs decided the figure. Hono's 0.06 was
+//   mostly that and the metric itself: Hono serves /health for ~60-110 µs of CPU, Express for
+//   ~200-320 µs, while the files route's cost is mostly framework-independent (one PostgreSQL
+//   round trip, 20 rows parsed, 5 KB of JSON written), so the same files route gives Hono the
+//   lower ratio although it serves more files requests per second than Express. Compare servers
+//   by the "CPU per request" line; the ratio mostly says how cheap the static route is.
+// - Before the tenancy access cache, each files request made three queries (tenant, membership,
+//   files); now one. The largest single cost left in a files request is writev on loopback
+//   sockets (17-30 % of the server's samples: the pg query and the HTTP response), then pg row
+//   parsing, the response JSON, GC, and per-request pino child loggers (3 per tenant request:
+//   child() + bindings serialization, ~3-4 %, paid even at LOG_LEVEL=warn).
+// - PostgreSQL runs on the same 2 cores (~220-300 µs of CPU per files query), so at 50 connections
+//   p95 < 50 ms needs well over 1 000 files requests/s, which this shared machine did not give.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -266,7 +282,9 @@ async function backgroundFilesAndPlan(databaseUrl: string, tenantId: string): Pr
       const plan = (rows[0] as { 'QUERY PLAN': Array<{ Plan: Record<string, unknown> }> })['QUERY PLAN'][0]!.Plan;
       const scan = (plan.Plans as Array<Record<string, unknown>> | undefined)?.[0];
       const line = `${plan['Node Type']} > ${scan?.['Node Type']} on ${scan?.['Index Name'] ?? '?'} (index cond ${scan?.['Index Cond'] ?? '-'}${scan?.Filter ? `, FILTER ${scan.Filter}` : ''})`;
-      if (plan['Node Type'] !== 'Limit' || scan?.['Node Type'] !== 'Index Scan' || scan.Filter)
+      // On a small table a sort of the few rows is the planner's right choice: check from 10 000 rows.
+      const indexed = plan['Node Type'] === 'Limit' && scan?.['Node Type'] === 'Index Scan' && !scan.Filter;
+      if (!indexed && BACKGROUND_FILES >= 10_000)
         throw new Error(`the files list query is not one index range scan (${label}): ${line}`);
       plans.push(`${label}: ${line}`);
     }
