@@ -26,7 +26,6 @@ export interface NewAuthUser {
   createdAt: Date;
 }
 
-/** A session: one sign-in on one device, the family of its refresh tokens. */
 /**
  * A session ended by `AuthStore.revokeUserSessions`.
  *
@@ -43,6 +42,7 @@ export interface RevokedSession {
   tenantId: string | null;
 }
 
+/** A session: one sign-in on one device, the family of its refresh tokens. */
 export interface AuthSession {
   /** Opaque id (the `sid` claim of its access tokens). */
   id: string;
