@@ -4,7 +4,7 @@ import { portalkitProject } from '../../test-utils/src/vitest-project.js';
 // `pnpm build` (the root `npm test` does it).
 export default portalkitProject({
   name: 'e2e',
-  needs: ['s3'],
+  needs: ['s3', 'mongo'],
   testTimeout: 120_000,
   // A server start (PGlite, migrations) can take several seconds on a loaded CI machine.
   test: { hookTimeout: 180_000 },
