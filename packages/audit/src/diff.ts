@@ -14,6 +14,11 @@ function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Deep equality of two JSON values (member order of objects ignored). @internal */
+export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  return equal(a, b);
+}
+
 function equal(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined || a === null || b === null) return false;

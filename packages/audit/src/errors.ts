@@ -12,7 +12,8 @@ export type AuditErrorCode =
   | 'closed'
   | 'no_signing_key'
   | 'store_failed'
-  | 'conflict';
+  | 'conflict'
+  | 'missing_dependency';
 
 /** Options of {@link AuditError}. */
 export interface AuditErrorOptions {

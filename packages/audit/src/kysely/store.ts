@@ -1,10 +1,21 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import { AuditError } from '../errors.js';
 import type { AuditEvent, PreparedEvent } from '../event.js';
 import { GENESIS_HASH } from '../hashing.js';
 import { chainKey, dedupe, groupByChain, link, tenantOf } from '../internal/chain.js';
 import type { AuditStore, ChainHead, Checkpoint, StoreQuery } from '../store.js';
 import { uuidv7 } from '../uuid-v7.js';
+import {
+  type AuditPgClient,
+  type AuditPgPool,
+  type CopyStreamsModule,
+  copyField,
+  copyStreamsLoader,
+  importCopyStreams,
+} from './copy.js';
+import { type PackedPersonal, packPersonal, readChanges, storedChanges, unpackPersonal } from './row-format.js';
 
 /**
  * Any Kysely instance: the caller's database type is unknown here, the audit tables are addressed by name.
@@ -27,19 +38,59 @@ function toEvent(r: Row): AuditEvent {
     actor: { type: r.actor_type as AuditEvent['actor']['type'], id: (r.actor_id as string | null) ?? null },
     action: r.action as string,
     resource: { type: r.resource_type as string, id: (r.resource_id as string | null) ?? null },
-    changes: json(r.changes),
+    changes: [],
     ip: (r.ip as string | null) ?? null,
     userAgent: (r.user_agent as string | null) ?? null,
     requestId: (r.request_id as string | null) ?? null,
     occurredAt: new Date(r.occurred_at as string | Date).toISOString(),
     subjects: json(r.subjects),
-    personal: json(r.personal),
+    personal: [],
     prevHash: r.prev_hash as string,
     hash: r.hash as string,
   };
   if (r.before !== null && r.before !== undefined) e.before = json(r.before);
   if (r.after !== null && r.after !== undefined) e.after = json(r.after);
+  e.changes = readChanges(
+    (r.changes === null ? null : json(r.changes)) as AuditEvent['changes'] | null,
+    e.before,
+    e.after,
+  );
+  e.personal = unpackPersonal(json(r.personal) as PackedPersonal[], e.subjects);
   return e;
+}
+
+const nullableJson = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+
+/** The columns the COPY path writes, in this order. */
+const COPY_COLUMNS =
+  'id, chain_key, tenant_id, seq, actor_type, actor_id, action, resource_type, resource_id, before, after, changes, ip, user_agent, request_id, occurred_at, subjects, personal, prev_hash, hash';
+
+/** One COPY text-format line (tab-separated, escaped, `\\N` for null) of `audit_events` for an event. */
+export function toCopyLine(e: AuditEvent): string {
+  return `${[
+    e.id,
+    chainKey(e.tenantId),
+    e.tenantId,
+    e.seq,
+    e.actor.type,
+    e.actor.id,
+    e.action,
+    e.resource.type,
+    e.resource.id,
+    nullableJson(e.before),
+    nullableJson(e.after),
+    nullableJson(storedChanges(e)),
+    e.ip,
+    e.userAgent,
+    e.requestId,
+    e.occurredAt,
+    JSON.stringify(e.subjects),
+    JSON.stringify(packPersonal(e.personal, e.subjects)),
+    e.prevHash,
+    e.hash,
+  ]
+    .map(copyField)
+    .join('\t')}\n`;
 }
 
 /** Row of `audit_events` for an event. */
@@ -56,13 +107,13 @@ export function toRow(e: AuditEvent): Row {
     resource_id: e.resource.id,
     before: e.before === undefined ? null : JSON.stringify(e.before),
     after: e.after === undefined ? null : JSON.stringify(e.after),
-    changes: JSON.stringify(e.changes),
+    changes: nullableJson(storedChanges(e)),
     ip: e.ip,
     user_agent: e.userAgent,
     request_id: e.requestId,
     occurred_at: e.occurredAt,
     subjects: JSON.stringify(e.subjects),
-    personal: JSON.stringify(e.personal),
+    personal: JSON.stringify(packPersonal(e.personal, e.subjects)),
     prev_hash: e.prevHash,
     hash: e.hash,
   };
@@ -82,13 +133,13 @@ function toJsonRow(e: AuditEvent): Row {
     resource_id: e.resource.id,
     before: e.before ?? null,
     after: e.after ?? null,
-    changes: e.changes,
+    changes: storedChanges(e),
     ip: e.ip,
     user_agent: e.userAgent,
     request_id: e.requestId,
     occurred_at: e.occurredAt,
     subjects: e.subjects,
-    personal: e.personal,
+    personal: packPersonal(e.personal, e.subjects),
     prev_hash: e.prevHash,
     hash: e.hash,
   };
@@ -106,23 +157,28 @@ function toCheckpoint(r: Row): Checkpoint {
   };
 }
 
-const INSERT_CHUNK = 1000;
+const CHUNK = 1000;
+type Head = { seq: number; hash: string };
 
-/** A chain's events linked after an assumed head, with the INSERT parameters already built. */
+/** How a chain's linked events are serialized: JSON arrays for the INSERT, text lines for COPY. */
+type Format = 'json' | 'copy';
+
+/** A chain's events linked after an assumed head, with the statement payload already built. */
 interface Linked {
   /** The head the events were linked after. */
-  after: { seq: number; hash: string };
+  after: Head;
   events: AuditEvent[];
-  /** One JSON array text per INSERT statement (INSERT_CHUNK rows each). */
+  /** One JSON array text per INSERT statement, or COPY text lines, CHUNK rows each. */
   chunks: string[];
 }
 
-function linkAfter(group: readonly PreparedEvent[], head: { seq: number; hash: string }): Linked {
+function linkAfter(group: readonly PreparedEvent[], head: Head, format: Format): Linked {
   const events = link(group, head.seq, head.hash);
   const chunks: string[] = [];
   // One JSON parameter per statement: far cheaper to build, send and parse than 20 per row.
-  for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-    chunks.push(JSON.stringify(events.slice(i, i + INSERT_CHUNK).map(toJsonRow)));
+  for (let i = 0; i < events.length; i += CHUNK) {
+    const slice = events.slice(i, i + CHUNK);
+    chunks.push(format === 'json' ? JSON.stringify(slice.map(toJsonRow)) : slice.map(toCopyLine).join(''));
   }
   return { after: head, events, chunks };
 }
@@ -137,78 +193,136 @@ const lastOf = (l: Linked) => {
  * statement: the no-op `DO UPDATE` takes the row lock (`FOR UPDATE` strength) and returns the head.
  * Concurrent appenders (any process) queue here until this transaction ends.
  */
-async function lockHeads(trx: Db, keys: readonly string[]): Promise<Map<string, { seq: number; hash: string }>> {
-  const rows = await sql<{ chain_key: string; seq: string | number; hash: string }>`
-    INSERT INTO audit_chain_heads (chain_key, tenant_id, seq, hash)
-    SELECT k, NULLIF(k, ''), 0, ${GENESIS_HASH} FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, o) ORDER BY o
+const LOCK_HEADS = `INSERT INTO audit_chain_heads (chain_key, tenant_id, seq, hash)
+    SELECT k, NULLIF(k, ''), 0, $2 FROM unnest($1::text[]) WITH ORDINALITY AS t(k, o) ORDER BY o
     ON CONFLICT (chain_key) DO UPDATE SET seq = audit_chain_heads.seq
-    RETURNING chain_key, seq, hash`.execute(trx);
-  return new Map(rows.rows.map((h) => [h.chain_key, { seq: Number(h.seq), hash: h.hash }]));
+    RETURNING chain_key, seq, hash`;
+const STORED_IDS = 'SELECT id FROM audit_events WHERE id = ANY($1::text[])';
+const SET_HEADS = `UPDATE audit_chain_heads h SET seq = t.seq, hash = t.hash
+    FROM unnest($1::text[], $2::bigint[], $3::text[]) AS t(k, seq, hash) WHERE h.chain_key = t.k`;
+
+type HeadRow = { chain_key: string; seq: string | number; hash: string };
+
+/** The statements of one append transaction, on Kysely or on a raw node-postgres client. */
+interface AppendTx {
+  format: Format;
+  query<R>(text: string, values: unknown[]): Promise<R[]>;
+  /** Writes the rows of `linked`. */
+  write(linked: Linked): Promise<void>;
 }
 
-async function insertLinked(trx: Db, key: string, linked: Linked): Promise<void> {
-  for (const rows of linked.chunks) {
-    await sql`INSERT INTO audit_events SELECT * FROM jsonb_populate_recordset(NULL::audit_events, ${rows}::jsonb)`.execute(
-      trx,
-    );
-  }
-  const last = lastOf(linked);
-  await sql`UPDATE audit_chain_heads SET seq = ${last.seq}, hash = ${last.hash} WHERE chain_key = ${key}`.execute(trx);
+function kyselyTx(trx: Db): AppendTx {
+  return {
+    format: 'json',
+    async query<R>(text: string, values: unknown[]) {
+      return (await trx.executeQuery<R>(CompiledQuery.raw(text, values))).rows;
+    },
+    async write(linked) {
+      for (const rows of linked.chunks) {
+        await sql`INSERT INTO audit_events SELECT * FROM jsonb_populate_recordset(NULL::audit_events, ${rows}::jsonb)`.execute(
+          trx,
+        );
+      }
+    },
+  };
 }
 
-/** Ids of `events` already stored (a retried batch whose first attempt committed). */
-async function storedIds(trx: Db, events: readonly PreparedEvent[]): Promise<Set<string>> {
-  const found = await trx
-    .selectFrom('audit_events')
-    .select('id')
-    .where('id', '=', sql<string>`ANY(${events.map((e) => e.id)}::text[])`)
-    .execute();
-  return new Set(found.map((f) => f.id as string));
+function copyTx(client: AuditPgClient, copy: CopyStreamsModule): AppendTx {
+  return {
+    format: 'copy',
+    async query<R>(text: string, values: unknown[]) {
+      return ((await client.query(text, values)) as { rows: R[] }).rows;
+    },
+    async write(linked) {
+      const stream = client.query(copy.from(`COPY audit_events (${COPY_COLUMNS}) FROM STDIN`)) as NodeJS.WritableStream;
+      await pipeline(Readable.from(linked.chunks.map((c) => Buffer.from(c))), stream);
+    },
+  };
 }
 
 /**
- * Appends in `trx`: one statement locks every chain head of the batch, one INSERT per 1000 events,
- * one head update per chain. `prelinked` holds chains already linked (and serialized) after the
- * head this store expected; they are used when the locked head is that head, else relinked.
- * Without `checkIds` ids are not looked up first: a duplicate id fails the INSERT on the primary
- * key (the caller then retries with `checkIds`).
+ * Appends in one transaction: one statement locks every chain head of the batch, one INSERT per
+ * 1000 events (or one COPY per chain), one statement updates the heads. `prelinked` holds chains
+ * already linked (and serialized) after the head this store expected; they are used when the
+ * locked head is that head, else relinked. Without `checkIds` ids are not looked up first: a
+ * duplicate id fails on the primary key (the caller then retries with `checkIds`).
  */
 async function appendIn(
-  trx: Db,
+  tx: AppendTx,
   groups: Map<string, PreparedEvent[]>,
   options: {
     checkIds: boolean;
     prelinked?: Map<string, Linked>;
     /** Called once every chain is locked and linked, with the heads this append will leave. */
-    onLinked?: (heads: Map<string, { seq: number; hash: string }>) => void;
+    onLinked?: (heads: Map<string, Head>) => void;
   },
 ): Promise<AuditEvent[]> {
   if (groups.size === 0) return [];
-  const headOf = await lockHeads(trx, [...groups.keys()]);
-  const existing = options.checkIds ? await storedIds(trx, [...groups.values()].flat()) : null;
+  const locked = await tx.query<HeadRow>(LOCK_HEADS, [[...groups.keys()], GENESIS_HASH]);
+  const headOf = new Map(locked.map((h) => [h.chain_key, { seq: Number(h.seq), hash: h.hash }]));
+  const existing = options.checkIds
+    ? new Set(
+        (await tx.query<{ id: string }>(STORED_IDS, [[...groups.values()].flat().map((e) => e.id)])).map((r) => r.id),
+      )
+    : null;
   const plan: Array<[string, Linked]> = [];
-  const ends = new Map<string, { seq: number; hash: string }>();
+  const ends = new Map<string, Head>();
   for (const [key, group] of groups) {
     const head = headOf.get(key)!;
     const fresh = existing ? group.filter((e) => !existing.has(e.id)) : group;
     const guess = fresh === group ? options.prelinked?.get(key) : undefined;
     const linked =
-      guess && guess.after.seq === head.seq && guess.after.hash === head.hash ? guess : linkAfter(fresh, head);
+      guess && guess.after.seq === head.seq && guess.after.hash === head.hash
+        ? guess
+        : linkAfter(fresh, head, tx.format);
     ends.set(key, lastOf(linked));
     if (fresh.length > 0) plan.push([key, linked]);
   }
   options.onLinked?.(ends);
   const stored: AuditEvent[] = [];
-  for (const [key, linked] of plan) {
-    await insertLinked(trx, key, linked);
+  for (const [, linked] of plan) {
+    await tx.write(linked);
     stored.push(...linked.events);
+  }
+  if (plan.length > 0) {
+    const heads = plan.map(([key, linked]) => [key, lastOf(linked)] as const);
+    await tx.query(SET_HEADS, [heads.map(([k]) => k), heads.map(([, h]) => h.seq), heads.map(([, h]) => h.hash)]);
   }
   return stored;
 }
 
-const isDuplicateId = (error: unknown) =>
-  (error as { code?: string; constraint?: string } | null)?.code === '23505' &&
-  (error as { constraint?: string }).constraint === 'audit_events_pkey';
+const isDuplicateId = (error: unknown): boolean => {
+  const e = error as { code?: string; constraint?: string; cause?: unknown } | null;
+  if (e instanceof AuditError) return isDuplicateId(e.cause);
+  return e?.code === '23505' && e.constraint === 'audit_events_pkey';
+};
+
+const SYNC_COMMIT = ['on', 'off', 'local', 'remote_write', 'remote_apply'] as const;
+
+/** Options of {@link kyselyAuditStore}. */
+export interface KyselyAuditStoreOptions {
+  /**
+   * A node-postgres `Pool` (the one behind your Kysely `PostgresDialect` is fine). With it the store
+   * writes its own appends with `COPY audit_events FROM STDIN` on a pooled client, one transaction
+   * per batch (lock heads, COPY, update heads, COMMIT; ROLLBACK on any error), which needs the
+   * optional peer dependency `pg-copy-streams`. Without it (PGlite, other dialects) appends use
+   * `INSERT ... jsonb_populate_recordset`. Appends inside your transaction (`within`) always use
+   * the Kysely transaction.
+   */
+  pool?: AuditPgPool;
+  /**
+   * `SET LOCAL synchronous_commit` for the store's own append transactions (never the server's
+   * setting, never your `within` transaction). `'off'` makes COMMIT return before the WAL is
+   * flushed: a crash may lose the last batches (whole, the chain stays consistent), in exchange for
+   * less waiting. Unset (default): the server's setting.
+   */
+  synchronousCommit?: (typeof SYNC_COMMIT)[number];
+  /**
+   * Loads `pg-copy-streams` (default: a dynamic import). For bundlers and tests; a failing loader
+   * makes appends fail with `missing_dependency`.
+   */
+  loadCopyStreams?: () => Promise<CopyStreamsModule>;
+}
 
 /**
  * An {@link AuditStore} on PostgreSQL (or PGlite) through a Kysely instance you own. Appends lock
@@ -235,7 +349,51 @@ const isDuplicateId = (error: unknown) =>
  * });
  * ```
  */
-export function kyselyAuditStore(db: AnyKysely): AuditStore<AnyTransaction> {
+export function kyselyAuditStore(db: AnyKysely, options: KyselyAuditStoreOptions = {}): AuditStore<AnyTransaction> {
+  const { pool, synchronousCommit } = options;
+  if (synchronousCommit !== undefined && !SYNC_COMMIT.includes(synchronousCommit)) {
+    throw new AuditError('invalid_query', `synchronousCommit must be one of ${SYNC_COMMIT.join(', ')}`);
+  }
+  const setLocal = synchronousCommit ? `SET LOCAL synchronous_commit TO ${synchronousCommit}` : null;
+  const loadCopy = copyStreamsLoader(options.loadCopyStreams ?? importCopyStreams);
+  const format: Format = pool ? 'copy' : 'json';
+
+  /** Runs `fn` in a transaction of its own: a Kysely one, or with `pool` BEGIN/COMMIT on a pooled client. */
+  async function transaction<T>(fn: (tx: AppendTx) => Promise<T>): Promise<T> {
+    if (!pool) {
+      return db.transaction().execute(async (trx) => {
+        if (setLocal) await sql.raw(setLocal).execute(trx);
+        return fn(kyselyTx(trx));
+      });
+    }
+    const copy = await loadCopy();
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      if (setLocal) await client.query(setLocal);
+      const result = await fn(copyTx(client, copy));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error; // the connection is dropped, which ends the transaction too
+      }
+      if (error instanceof AuditError) throw error;
+      throw new AuditError(
+        'store_failed',
+        'the COPY append failed and was rolled back (nothing of the batch is stored)',
+        {
+          cause: error,
+        },
+      );
+    } finally {
+      client.release(broken);
+    }
+  }
+
   // Pipelining (see BufferedWriter): appends of this store take turns. Each waits until the one
   // before it has locked and linked its chains, then links and serializes its own events after the
   // heads that one will leave (`expected`) while that one's INSERT runs in PostgreSQL, and starts
@@ -267,16 +425,16 @@ export function kyselyAuditStore(db: AnyKysely): AuditStore<AnyTransaction> {
       const prelinked = new Map<string, Linked>();
       for (const [key, group] of groups) {
         const head = expected.get(key);
-        if (head) prelinked.set(key, linkAfter(group, head));
+        if (head) prelinked.set(key, linkAfter(group, head, format));
       }
       await previousDone;
-      return await db.transaction().execute((trx) => appendIn(trx, groups, { checkIds: false, prelinked, onLinked }));
+      return await transaction((tx) => appendIn(tx, groups, { checkIds: false, prelinked, onLinked }));
     } catch (error) {
       for (const key of groups.keys()) expected.delete(key);
       linked();
       if (!isDuplicateId(error)) throw error;
       // A retried batch that was stored before: look the ids up this time.
-      return await db.transaction().execute((trx) => appendIn(trx, groups, { checkIds: true }));
+      return await transaction((tx) => appendIn(tx, groups, { checkIds: true }));
     } finally {
       linked();
       finished();
@@ -298,7 +456,7 @@ export function kyselyAuditStore(db: AnyKysely): AuditStore<AnyTransaction> {
         const groups = groupByChain(dedupe(events));
         // The caller's transaction may still roll back: forget the expected heads of these chains.
         for (const key of groups.keys()) expected.delete(key);
-        return appendIn(options.within, groups, { checkIds: true });
+        return appendIn(kyselyTx(options.within), groups, { checkIds: true });
       }
       return appendOwn(events);
     },

@@ -1,5 +1,6 @@
 import type { AnyKysely } from '@portalkit/audit/kysely';
 import { sql } from 'kysely';
+import { toRow } from '../../src/kysely/store.js';
 import type { Tamper } from './store-suite.js';
 
 /** Tampering through straight SQL, as someone with database access would do it. */
@@ -12,12 +13,8 @@ export function sqlTamper(db: AnyKysely): Tamper {
           WHERE id = ${e.id}`.execute(db);
     },
     async insertEvent(e) {
-      await sql`INSERT INTO audit_events (id, chain_key, tenant_id, seq, actor_type, actor_id, action, resource_type, resource_id,
-          after, changes, ip, user_agent, request_id, occurred_at, subjects, personal, prev_hash, hash)
-          VALUES (${e.id}, ${e.tenantId ?? ''}, ${e.tenantId}, ${e.seq}, ${e.actor.type}, ${e.actor.id}, ${e.action}, ${e.resource.type},
-          ${e.resource.id}, ${e.after === undefined ? null : JSON.stringify(e.after)}::jsonb, ${JSON.stringify(e.changes)}::jsonb, ${e.ip},
-          ${e.userAgent}, ${e.requestId}, ${e.occurredAt}, ${JSON.stringify(e.subjects)}::jsonb, ${JSON.stringify(e.personal)}::jsonb,
-          ${e.prevHash}, ${e.hash})`.execute(db);
+      // The row exactly as the store writes it (narrow `changes`/`personal` columns included).
+      await db.insertInto('audit_events').values(toRow(e)).execute();
     },
     async deleteEvent(id) {
       await sql`DELETE FROM audit_events WHERE id = ${id}`.execute(db);
