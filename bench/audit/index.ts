@@ -1,14 +1,24 @@
 // bench/audit: buffered append throughput into PostgreSQL (hashing included) and the latency that
-// buffered logging adds to a caller. Ratios are against baselines measured in the same run:
-// a plain multi-row INSERT of rows of the same width (no hashing, no chain lock), and an
-// unbuffered record() (one transaction per event). The buffered figures are end to end: from the
-// first record() until every event is committed, and verify() must find each chain valid.
+// buffered logging adds to a caller. Ratios are against baselines measured in the same run: a
+// bare INSERT (the store's jsonb_populate_recordset statement, 1000 rows each) and a bare COPY
+// FROM STDIN of pre-built rows of the same width (no hashing, no chain lock), and an unbuffered
+// record() (one transaction per event). The buffered figures are end to end: from the first
+// record() until every event is committed, and verify() must find each chain valid. The measured
+// configuration is kyselyAuditStore(db, { pool }) (COPY); the INSERT path is measured too.
+import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createAuditLog, runWithAuditContext } from '@portalkit/audit';
-import { type AnyKysely, kyselyAuditStore, migrateAudit } from '@portalkit/audit/kysely';
+import { type AnyKysely, type KyselyAuditStoreOptions, kyselyAuditStore, migrateAudit } from '@portalkit/audit/kysely';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+
+// pg-copy-streams is a dev dependency of @portalkit/audit (an optional peer): resolve it from there.
+const copyStreams = createRequire(createRequire(import.meta.url).resolve('@portalkit/audit/package.json'))(
+  'pg-copy-streams',
+) as { from(text: string): NodeJS.WritableStream };
 
 const ADMIN = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const N = Number(process.env.AUDIT_BENCH_EVENTS ?? 50_000);
@@ -34,9 +44,25 @@ const cpus = availableParallelism();
 await admin(`CREATE DATABASE "${name}"`);
 const url = new URL(ADMIN);
 url.pathname = `/${name}`;
-const db: AnyKysely = new Kysely({
-  dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 4 }) }),
-});
+const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+const db: AnyKysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
+
+/** WAL bytes written (cluster-wide: other databases' writes count too) and table bytes added by `fn`. */
+async function measured(table: string, fn: () => Promise<void>) {
+  const lsn = async () => (await sql<{ l: string }>`SELECT pg_current_wal_lsn()::text AS l`.execute(db)).rows[0]!.l;
+  const size = async () =>
+    Number((await sql<{ s: string }>`SELECT pg_total_relation_size(${table}::regclass) AS s`.execute(db)).rows[0]!.s);
+  const [l0, s0] = [await lsn(), await size()];
+  const t = performance.now();
+  await fn();
+  const seconds = (performance.now() - t) / 1000;
+  const l1 = await lsn();
+  const wal = Number(
+    (await sql<{ d: string }>`SELECT pg_wal_lsn_diff(${l1}::pg_lsn, ${l0}::pg_lsn) AS d`.execute(db)).rows[0]!.d,
+  );
+  return { rate: N / seconds, walPerRow: wal / N, bytesPerRow: ((await size()) - s0) / N };
+}
+
 try {
   await migrateAudit(db);
   const ctx = {
@@ -52,70 +78,101 @@ try {
     after: { name: `report-${i}.pdf`, size: 1000 + i, contentType: 'application/pdf' },
   });
 
-  // Baseline: the same bulk INSERT statement the store uses (1000 rows per statement), with
-  // pre-built rows: no preparation, hashing, commitments, chain lock or id check.
+  // Baselines: pre-built rows exactly as the store stores the sample event (same columns, same
+  // width), N of them with their own id, seq and resource id; no preparation, hashing,
+  // commitments, chain lock or id check.
   const audit0 = createAuditLog({ store: kyselyAuditStore(db) });
   await runWithAuditContext({ ...ctx, tenantId: 'sample' }, () => audit0.record(input(0)));
-  const [sample] = (await audit0.query({ tenantId: 'sample' })).items;
-  const row = (i: number) => ({
-    id: `raw-${i}`,
-    chain_key: 'raw',
-    tenant_id: 'raw',
+  const stored = (
+    await sql<{
+      r: Record<string, unknown>;
+    }>`SELECT row_to_json(e) AS r FROM audit_events e WHERE chain_key = 'sample'`.execute(db)
+  ).rows[0]!.r;
+  const row = (prefix: string, i: number) => ({
+    ...stored,
+    id: `${prefix}-${i}`,
+    chain_key: prefix,
+    tenant_id: prefix,
     seq: i + 1,
-    actor_type: 'user',
-    actor_id: 'u1',
-    action: sample!.action,
-    resource_type: 'file',
     resource_id: `f${i}`,
-    after: sample!.after,
-    changes: sample!.changes,
-    ip: sample!.ip,
-    user_agent: sample!.userAgent,
-    request_id: 'r',
-    occurred_at: sample!.occurredAt,
-    subjects: sample!.subjects,
-    personal: sample!.personal,
-    prev_hash: sample!.prevHash,
-    hash: sample!.hash,
   });
-  let t = performance.now();
-  for (let i = 0; i < N; i += 1000) {
-    const rows = JSON.stringify(Array.from({ length: Math.min(1000, N - i) }, (_, j) => row(i + j)));
-    await sql`INSERT INTO audit_events SELECT * FROM jsonb_populate_recordset(NULL::audit_events, ${rows}::jsonb)`.execute(
-      db,
-    );
-  }
-  const rawRate = N / ((performance.now() - t) / 1000);
+  const columns = Object.keys(stored);
+  const field = (v: unknown) =>
+    v === null || v === undefined
+      ? '\\N'
+      : (typeof v === 'string' ? v : JSON.stringify(v)).replace(/[\\\t\n\r]/g, (c) =>
+          c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+        );
+  const rawInsert = (table: string, prefix: string, make = row) =>
+    measured(table, async () => {
+      for (let i = 0; i < N; i += 1000) {
+        const rows = JSON.stringify(Array.from({ length: Math.min(1000, N - i) }, (_, j) => make(prefix, i + j)));
+        await sql`INSERT INTO ${sql.table(table)} SELECT * FROM jsonb_populate_recordset(NULL::${sql.table(table)}, ${rows}::jsonb)`.execute(
+          db,
+        );
+      }
+    });
+  const raw = await rawInsert('audit_events', 'raw');
+  const rawCopy = await measured('audit_events', async () => {
+    const client = await pool.connect();
+    try {
+      for (let i = 0; i < N; i += 1000) {
+        const text = Array.from({ length: Math.min(1000, N - i) }, (_, j) => {
+          const r = row('copy', i + j) as Record<string, unknown>;
+          return `${columns.map((c) => field(r[c])).join('\t')}\n`;
+        }).join('');
+        await pipeline(
+          Readable.from([Buffer.from(text)]),
+          client.query(
+            copyStreams.from(`COPY audit_events (${columns.join(', ')}) FROM STDIN`),
+          ) as NodeJS.WritableStream,
+        );
+      }
+    } finally {
+      client.release();
+    }
+  });
+  // The rows as they were before the narrowing (changes stored for creations, personal as objects
+  // with a hex commitment, jsonb columns), into a copy of the table with the old column types.
+  const [sampleEvent] = (await audit0.query({ tenantId: 'sample' })).items;
+  await sql`CREATE TABLE audit_events_wide (LIKE audit_events INCLUDING ALL)`.execute(db);
+  await sql`ALTER TABLE audit_events_wide ALTER changes TYPE jsonb, ALTER personal TYPE jsonb`.execute(db);
+  const wide = await rawInsert('audit_events_wide', 'wide', (prefix, i) => ({
+    ...row(prefix, i),
+    changes: sampleEvent!.changes,
+    personal: sampleEvent!.personal,
+  }));
 
   // Buffered append: record() N events from 50 concurrent "requests", then flush; hashing,
   // redaction, commitments and the chain-head lock included. Default buffer options (batch 1000,
-  // two writes in flight on Kysely), plus the same with one write at a time for comparison.
+  // two writes in flight on Kysely).
   const latencies: number[] = [];
-  const buffered = async (tenantId: string, concurrency?: number) => {
+  const buffered = async (tenantId: string, storeOptions: KyselyAuditStoreOptions, keepLatency = false) => {
     const log = createAuditLog({
-      store: kyselyAuditStore(db),
-      buffer: { maxQueue: 20_000, flushIntervalMs: 20, ...(concurrency ? { concurrency } : {}) },
+      store: kyselyAuditStore(db, storeOptions),
+      buffer: { maxQueue: 20_000, flushIntervalMs: 20 },
     });
-    const start = performance.now();
-    await Promise.all(
-      Array.from({ length: 50 }, (_, w) =>
-        runWithAuditContext({ ...ctx, tenantId }, async () => {
-          for (let i = w; i < N; i += 50) {
-            const s = performance.now();
-            await log.record(input(i));
-            if (!concurrency) latencies.push(performance.now() - s);
-          }
-        }),
-      ),
+    const m = await measured('audit_events', () =>
+      Promise.all(
+        Array.from({ length: 50 }, (_, w) =>
+          runWithAuditContext({ ...ctx, tenantId }, async () => {
+            for (let i = w; i < N; i += 50) {
+              const s = performance.now();
+              await log.record(input(i));
+              if (keepLatency) latencies.push(performance.now() - s);
+            }
+          }),
+        ),
+      ).then(() => log.flush()),
     );
-    await log.flush();
-    const rate = N / ((performance.now() - start) / 1000);
     const check = await log.verify({ tenantId });
     if (!check.valid || check.count !== N) throw new Error(`chain ${tenantId} not valid: ${JSON.stringify(check)}`);
-    return { rate, log };
+    return { ...m, log };
   };
-  const { rate: bufferedRate, log: audit } = await buffered('bench');
-  const { rate: serialRate } = await buffered('bench-serial', 1);
+  const copyRun = await buffered('bench', { pool }, true);
+  const audit = copyRun.log;
+  const insertRun = await buffered('bench-insert', {});
+  const asyncRun = await buffered('bench-async', { pool, synchronousCommit: 'off' });
 
   // Latency of a single buffered record() while the writer is idle-ish, vs an unbuffered record().
   const quiet: number[] = [];
@@ -135,23 +192,29 @@ try {
   });
   await audit2.close();
 
-  t = performance.now();
+  const t = performance.now();
   const v = await audit.verify({ tenantId: 'bench' });
   const verifyRate = v.count / ((performance.now() - t) / 1000);
 
   const f = (x: number) => x.toFixed(3);
+  const r = (x: number) => Math.round(x).toLocaleString('en-US');
+  const cost = (m: { walPerRow: number; bytesPerRow: number }) =>
+    `WAL ${r(m.walPerRow)} B/row, table+indexes ${r(m.bytesPerRow)} B/row`;
   console.log(
     `events: ${N}; load average at start ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}, now ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')} (${cpus} cores)`,
   );
-  console.log(`baseline raw INSERT (no hash, no lock):  ${Math.round(rawRate)} rows/s`);
+  console.log(`baseline bare INSERT (no hash, no lock): ${r(raw.rate)} rows/s  (${cost(raw)})`);
+  console.log(`baseline bare COPY (no hash, no lock):   ${r(rawCopy.rate)} rows/s  (${cost(rawCopy)})`);
+  console.log(`  bare INSERT of the old wide rows:      ${r(wide.rate)} rows/s  (${cost(wide)})`);
+  const ratios = (x: number) =>
+    `${(x / raw.rate).toFixed(2)}x bare INSERT, ${(x / rawCopy.rate).toFixed(2)}x bare COPY`;
   console.log(
-    `buffered record() -> PostgreSQL:         ${Math.round(bufferedRate)} events/s  (${(bufferedRate / rawRate).toFixed(2)}x raw INSERT)`,
+    `buffered record() -> PostgreSQL, COPY:   ${r(copyRun.rate)} events/s  (${ratios(copyRun.rate)}; ${cost(copyRun)})`,
   );
-  console.log(
-    `  same, one write in flight (concurrency 1): ${Math.round(serialRate)} events/s  (${(serialRate / rawRate).toFixed(2)}x raw INSERT)`,
-  );
+  console.log(`  same, INSERT path (no pool):           ${r(insertRun.rate)} events/s  (${ratios(insertRun.rate)})`);
+  console.log(`  same, COPY + synchronousCommit 'off':  ${r(asyncRun.rate)} events/s  (${ratios(asyncRun.rate)})`);
   console.log(
     `record() latency under load:             p50 ${f(pct(latencies, 50))} ms, p99 ${f(pct(latencies, 99))} ms`,
   );
