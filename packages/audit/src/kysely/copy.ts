@@ -72,3 +72,13 @@ export function copyField(value: string | number | null): string {
   }
   return value.replace(ESCAPES, escapeOf);
 }
+
+/**
+ * A JSON value as a COPY text field (`\N` for undefined/null). JSON.stringify already escapes
+ * control characters, so only its backslashes need doubling.
+ */
+export function copyJson(value: unknown): string {
+  if (value === undefined || value === null) return '\\N';
+  const text = JSON.stringify(value);
+  return text.includes('\\') ? text.replaceAll('\\', '\\\\') : text;
+}

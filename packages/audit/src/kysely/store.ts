@@ -12,6 +12,7 @@ import {
   type AuditPgPool,
   type CopyStreamsModule,
   copyField,
+  copyJson,
   copyStreamsLoader,
   importCopyStreams,
 } from './copy.js';
@@ -67,30 +68,15 @@ const COPY_COLUMNS =
 
 /** One COPY text-format line (tab-separated, escaped, `\\N` for null) of `audit_events` for an event. */
 export function toCopyLine(e: AuditEvent): string {
-  return `${[
-    e.id,
-    chainKey(e.tenantId),
-    e.tenantId,
-    e.seq,
-    e.actor.type,
-    e.actor.id,
+  const f = copyField;
+  const changes = storedChanges(e);
+  return `${f(e.id)}\t${f(chainKey(e.tenantId))}\t${f(e.tenantId)}\t${e.seq}\t${f(e.actor.type)}\t${f(e.actor.id)}\t${f(
     e.action,
-    e.resource.type,
-    e.resource.id,
-    nullableJson(e.before),
-    nullableJson(e.after),
-    nullableJson(storedChanges(e)),
-    e.ip,
-    e.userAgent,
-    e.requestId,
-    e.occurredAt,
-    JSON.stringify(e.subjects),
-    JSON.stringify(packPersonal(e.personal, e.subjects)),
-    e.prevHash,
-    e.hash,
-  ]
-    .map(copyField)
-    .join('\t')}\n`;
+  )}\t${f(e.resource.type)}\t${f(e.resource.id)}\t${copyJson(e.before)}\t${copyJson(e.after)}\t${
+    changes === null ? '\\N' : copyJson(changes)
+  }\t${f(e.ip)}\t${f(e.userAgent)}\t${f(e.requestId)}\t${f(e.occurredAt)}\t${copyJson(e.subjects)}\t${copyJson(
+    packPersonal(e.personal, e.subjects),
+  )}\t${f(e.prevHash)}\t${f(e.hash)}\n`;
 }
 
 /** Row of `audit_events` for an event. */
