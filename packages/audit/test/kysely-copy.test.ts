@@ -11,6 +11,7 @@ import { needs, useTestDatabase } from '@portalkit/test-utils';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkOneThenFiveThousand, checkTwoBufferedWriters } from './conformance/kysely-checks.js';
 import { sqlTamper } from './conformance/sql-tamper.js';
 import { runAuditStoreSuite } from './conformance/store-suite.js';
 
@@ -123,58 +124,16 @@ describe.skipIf(!pgUp)('kysely AuditStore, COPY path (pool option)', () => {
   });
 
   it('writes 1 event and 5,000 events per flush as one chain', async () => {
-    const audit = createAuditLog({
-      store: kyselyAuditStore(db, { pool }),
-      buffer: { batchSize: 5000, flushIntervalMs: 60_000 },
-    });
-    const tenantId = 'copy-big-flush';
-    await runWithAuditContext({ tenantId, actor: { type: 'user', id: 'u1' } }, async () => {
-      await audit.record({ action: 'file.uploaded', resource: { type: 'file', id: 'first' } });
-      await audit.flush();
-      expect(audit.stats().written).toBe(1);
-      await audit.recordMany(
-        Array.from({ length: 5000 }, (_, i) => ({
-          action: 'file.uploaded',
-          resource: { type: 'file', id: `f${i}` },
-          after: { name: `n${i}` },
-        })),
-      );
-    });
-    await audit.flush();
-    expect(audit.stats().written).toBe(5001);
-    const seqs = await sql<{
-      seq: string;
-    }>`SELECT seq FROM audit_events WHERE chain_key = ${tenantId} ORDER BY seq`.execute(db);
-    expect(seqs.rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 5001 }, (_, i) => i + 1));
-    expect(await headOf(tenantId)).toMatchObject({ seq: 5001 });
-    expect(await audit.verify({ tenantId })).toMatchObject({ valid: true, count: 5001 });
+    await checkOneThenFiveThousand(db, 'copy-big-flush', kyselyAuditStore(db, { pool }));
+    expect(await headOf('copy-big-flush')).toMatchObject({ seq: 5001 });
   });
 
   it('keeps one valid chain with two buffered COPY writers (two pools) on one tenant', async () => {
-    const tenantId = 'copy-two-writers';
-    const writers = [connect(3), connect(3)].map((c) =>
-      createAuditLog({
-        store: kyselyAuditStore(c.db, { pool: c.pool }),
-        buffer: { batchSize: 50, flushIntervalMs: 5, concurrency: 2 },
-      }),
-    );
-    await Promise.all(
-      writers.map((w, n) =>
-        runWithAuditContext({ tenantId, actor: { type: 'system', id: null } }, async () => {
-          for (let i = 0; i < 400; i++)
-            await w.record({ action: 'file.uploaded', resource: { type: 'file', id: `w${n}-${i}` } });
-          await w.flush();
-        }),
-      ),
-    );
-    const rows = await sql<{ seq: string; resource_id: string }>`
-      SELECT seq, resource_id FROM audit_events WHERE chain_key = ${tenantId} ORDER BY seq`.execute(db);
-    expect(rows.rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
-    for (const n of [0, 1]) {
-      const mine = rows.rows.map((r) => r.resource_id).filter((id) => id.startsWith(`w${n}-`));
-      expect(mine).toEqual(Array.from({ length: 400 }, (_, i) => `w${n}-${i}`));
-    }
-    expect(await writers[0]!.verify({ tenantId })).toMatchObject({ valid: true, count: 800 });
+    const [c1, c2] = [connect(3), connect(3)];
+    await checkTwoBufferedWriters(db, 'copy-two-writers', [
+      kyselyAuditStore(c1.db, { pool: c1.pool }),
+      kyselyAuditStore(c2.db, { pool: c2.pool }),
+    ]);
   });
 
   it('rolls the whole batch back when the COPY fails midway (a constraint violation at its 3rd row)', async () => {

@@ -10,6 +10,7 @@ import { needs, useTestDatabase } from '@portalkit/test-utils';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkOneThenFiveThousand, checkTwoBufferedWriters } from './conformance/kysely-checks.js';
 import { sqlTamper } from './conformance/sql-tamper.js';
 import { runAuditStoreSuite } from './conformance/store-suite.js';
 
@@ -149,27 +150,7 @@ describe.skipIf(!pgUp)('kysely AuditStore', () => {
   });
 
   it('writes 1 event and 5,000 events per flush as one chain', async () => {
-    const audit = createAuditLog({ store: kyselyAuditStore(db), buffer: { batchSize: 5000, flushIntervalMs: 60_000 } });
-    const tenantId = 'big-flush';
-    await runWithAuditContext({ tenantId, actor: { type: 'user', id: 'u1' } }, async () => {
-      await audit.record({ action: 'file.uploaded', resource: { type: 'file', id: 'first' } });
-      await audit.flush();
-      await audit.recordMany(
-        Array.from({ length: 5000 }, (_, i) => ({
-          action: 'file.uploaded',
-          resource: { type: 'file', id: `f${i}` },
-          after: { name: `n${i}` },
-        })),
-      );
-    });
-    expect(audit.stats().written).toBe(1);
-    await audit.flush();
-    expect(audit.stats().written).toBe(5001);
-    const seqs = await sql<{
-      seq: string;
-    }>`SELECT seq FROM audit_events WHERE chain_key = ${tenantId} ORDER BY seq`.execute(db);
-    expect(seqs.rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 5001 }, (_, i) => i + 1));
-    expect(await audit.verify({ tenantId })).toMatchObject({ valid: true, count: 5001 });
+    await checkOneThenFiveThousand(db, 'big-flush', kyselyAuditStore(db));
   });
 
   it('stores only the new events of a retried batch that was partly stored (primary-key fallback)', async () => {
@@ -237,27 +218,7 @@ describe.skipIf(!pgUp)('kysely AuditStore', () => {
   it('keeps one valid chain with two buffered, pipelined writers (two pools) on one tenant, each in record order', async () => {
     const [db1, db2] = [connect(3), connect(3)];
     try {
-      const tenantId = 'two-buffered';
-      const writers = [db1, db2].map((d) =>
-        createAuditLog({ store: kyselyAuditStore(d), buffer: { batchSize: 50, flushIntervalMs: 5, concurrency: 2 } }),
-      );
-      await Promise.all(
-        writers.map((w, n) =>
-          runWithAuditContext({ tenantId, actor: { type: 'system', id: null } }, async () => {
-            for (let i = 0; i < 400; i++)
-              await w.record({ action: 'file.uploaded', resource: { type: 'file', id: `w${n}-${i}` } });
-            await w.flush();
-          }),
-        ),
-      );
-      const rows = await sql<{ seq: string; resource_id: string }>`
-        SELECT seq, resource_id FROM audit_events WHERE chain_key = ${tenantId} ORDER BY seq`.execute(db);
-      expect(rows.rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
-      for (const n of [0, 1]) {
-        const mine = rows.rows.map((r) => r.resource_id).filter((id) => id.startsWith(`w${n}-`));
-        expect(mine).toEqual(Array.from({ length: 400 }, (_, i) => `w${n}-${i}`));
-      }
-      expect(await writers[0]!.verify({ tenantId })).toMatchObject({ valid: true, count: 800 });
+      await checkTwoBufferedWriters(db, 'two-buffered', [kyselyAuditStore(db1), kyselyAuditStore(db2)]);
     } finally {
       await Promise.all([db1.destroy(), db2.destroy()]);
     }

@@ -2,7 +2,15 @@
 // pg-copy-streams module (an optional peer dependency).
 import { AuditError } from '../errors.js';
 
-/** What the COPY path uses of `pg-copy-streams`. */
+/**
+ * What the COPY path uses of `pg-copy-streams` (for `kyselyAuditStore`'s `loadCopyStreams`).
+ *
+ * @example
+ * ```ts
+ * import * as copyStreams from 'pg-copy-streams';
+ * kyselyAuditStore(db, { pool, loadCopyStreams: async () => copyStreams });
+ * ```
+ */
 export interface CopyStreamsModule {
   /** Makes a `COPY ... FROM STDIN` query (a writable stream) for `client.query()`. */
   from(text: string): NodeJS.WritableStream;
@@ -11,6 +19,11 @@ export interface CopyStreamsModule {
 /**
  * A node-postgres client as the COPY path uses it (`pg.PoolClient` fits): `query(text, values)`,
  * `query(copyStream)` and `release(error?)`.
+ *
+ * @example
+ * ```ts
+ * const client: AuditPgClient = await new pg.Pool().connect();
+ * ```
  */
 export interface AuditPgClient {
   // biome-ignore lint/suspicious/noExplicitAny: node-postgres' overloads are not expressible structurally.
@@ -18,7 +31,14 @@ export interface AuditPgClient {
   release(error?: Error | boolean): void;
 }
 
-/** Anything that hands out {@link AuditPgClient}s: a `pg.Pool`. */
+/**
+ * Anything that hands out {@link AuditPgClient}s: a `pg.Pool`.
+ *
+ * @example
+ * ```ts
+ * const pool: AuditPgPool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * ```
+ */
 export interface AuditPgPool {
   connect(): Promise<AuditPgClient>;
 }

@@ -285,7 +285,16 @@ const isDuplicateId = (error: unknown): boolean => {
 
 const SYNC_COMMIT = ['on', 'off', 'local', 'remote_write', 'remote_apply'] as const;
 
-/** Options of {@link kyselyAuditStore}. */
+/**
+ * Options of {@link kyselyAuditStore}.
+ *
+ * @example
+ * ```ts
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+ * const store = kyselyAuditStore(db, { pool }); // appends with COPY (npm install pg-copy-streams)
+ * ```
+ */
 export interface KyselyAuditStoreOptions {
   /**
    * A node-postgres `Pool` (the one behind your Kysely `PostgresDialect` is fine). With it the store
@@ -315,7 +324,10 @@ export interface KyselyAuditStoreOptions {
  * the chain's row in `audit_chain_heads` (a locking `INSERT ... ON CONFLICT DO UPDATE ... RETURNING`),
  * so any number of processes can write to the same tenant and the chain stays linear. With the
  * buffered writer, the next batch is hashed while the previous one is written (`appendConcurrency`
- * 2; one transaction at a time, in order). Pass a Kysely transaction as
+ * 2; one transaction at a time, in order). With `options.pool` (a node-postgres `Pool`) the
+ * store's own appends write their rows with `COPY ... FROM STDIN` (optional peer dependency
+ * `pg-copy-streams`), one transaction per batch that is rolled back whole on any error (see
+ * {@link KyselyAuditStoreOptions}); without it they use an INSERT. Pass a Kysely transaction as
  * `append(events, { within: trx })` (or `audit.recordWithin(trx, ...)`) to make the events part of
  * your own transaction. Run {@link migrateAudit} first.
  *
@@ -326,9 +338,10 @@ export interface KyselyAuditStoreOptions {
  * import { createAuditLog } from '@portalkit/audit';
  * import { kyselyAuditStore, migrateAudit } from '@portalkit/audit/kysely';
  *
- * const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) }) });
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
  * await migrateAudit(db);
- * const audit = createAuditLog({ store: kyselyAuditStore(db), buffer: { flushIntervalMs: 100 } });
+ * const audit = createAuditLog({ store: kyselyAuditStore(db, { pool }), buffer: { flushIntervalMs: 100 } });
  * await db.transaction().execute(async (trx) => {
  *   await trx.updateTable('files').set({ deleted: true }).where('id', '=', 'f1').execute();
  *   await audit.recordWithin(trx, { action: 'file.deleted', resource: { type: 'file', id: 'f1' } });
