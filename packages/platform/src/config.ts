@@ -211,6 +211,7 @@ export interface ConfigIssue {
  * ```
  */
 export class ConfigError extends Error {
+  /** Always `'ConfigError'`. */
   override name = 'ConfigError';
   /** Each invalid variable with its message. */
   readonly issues: ConfigIssue[];

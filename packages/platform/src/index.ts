@@ -26,6 +26,7 @@ export {
   type Platform,
   type PlatformOptions,
   type Readiness,
+  type ReadinessChecks,
   type RetentionTick,
 } from './platform.js';
 export { loadCheckpointKey, loadKeySet, loadSigningSecret } from './secrets.js';

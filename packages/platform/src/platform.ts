@@ -36,12 +36,22 @@ import { openStores } from './stores.js';
 /** One check of {@link Platform.ready}. */
 export type CheckStatus = 'ok' | 'failed';
 
+/** The checks of {@link Platform.ready}. */
+export interface ReadinessChecks {
+  /** A trivial query. */
+  database: CheckStatus;
+  /** A listing of the bucket or root (a missing bucket fails). */
+  storage: CheckStatus;
+  /** Redis PING (always ok in-process). */
+  cache: CheckStatus;
+}
+
 /** Result of {@link Platform.ready}. */
 export interface Readiness {
   /** `true` when every check passed. */
   ready: boolean;
   /** Each dependency's status. */
-  checks: { database: CheckStatus; storage: CheckStatus; cache: CheckStatus };
+  checks: ReadinessChecks;
 }
 
 /** Result of one {@link Platform.purgeAuditTrail} tick. */

@@ -69,22 +69,19 @@ describe('createPlatform with DATABASE_URL=mongodb://', () => {
   });
 
   it('purges old audit events with the retention tick; the lease document keeps a second tick out', async () => {
+    const record = async (action: string) => {
+      await platform.audit.record({
+        action,
+        tenantId: 'tenant-mongo-ret',
+        actor: { type: 'user', id: 'u1' },
+        resource: { type: 'tenant', id: 'tenant-mongo-ret' },
+      });
+      await platform.audit.flush();
+    };
     clock = Date.now() - 40 * DAY;
-    await platform.audit.record({
-      action: 'old.event',
-      tenantId: 'tenant-mongo-ret',
-      actor: { type: 'user', id: 'u1' },
-      resource: { type: 'tenant', id: 'tenant-mongo-ret' },
-    });
-    await platform.audit.flush();
+    await record('old.event');
     clock = Date.now();
-    await platform.audit.record({
-      action: 'new.event',
-      tenantId: 'tenant-mongo-ret',
-      actor: { type: 'user', id: 'u1' },
-      resource: { type: 'tenant', id: 'tenant-mongo-ret' },
-    });
-    await platform.audit.flush();
+    await record('new.event');
 
     // Another instance holds the lease: this tick stands aside.
     const client = new MongoClient(mongo.url);

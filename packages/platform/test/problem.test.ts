@@ -75,6 +75,7 @@ const audit: Record<AuditErrorCode, Expected> = {
   no_signing_key: '500 internal',
   store_failed: '500 internal',
   conflict: '500 internal',
+  missing_dependency: '500 internal',
 };
 
 function outcome(err: unknown): Expected {

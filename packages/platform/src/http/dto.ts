@@ -1,5 +1,14 @@
 import type { AuditEvent } from '@portalkit/audit';
 import type { AccountUser, AuthUser, SessionInfo } from '@portalkit/auth';
+import type {
+  AuditEvent as AuditEventWire,
+  FileRecord as FileWire,
+  Invitation as InvitationWire,
+  Member as MemberWire,
+  Session as SessionWire,
+  Tenant as TenantWire,
+  User as UserWire,
+} from '@portalkit/client/contract';
 import type { FileRecord } from '@portalkit/storage';
 import type { Invitation, Member, Tenant } from '@portalkit/tenancy';
 
@@ -15,7 +24,7 @@ import type { Invitation, Member, Tenant } from '@portalkit/tenancy';
  * const body = { user: userDto(user) };
  * ```
  */
-export const userDto = (u: AccountUser | AuthUser) => ({
+export const userDto = (u: AccountUser | AuthUser): UserWire => ({
   id: u.id,
   email: u.email,
   name: u.name,
@@ -33,13 +42,13 @@ export const userDto = (u: AccountUser | AuthUser) => ({
  * const body = { tenant: tenantDto(tenant) };
  * ```
  */
-export const tenantDto = (t: Tenant) => ({
+export const tenantDto = (t: Tenant): TenantWire => ({
   id: t.id,
   name: t.name,
   slug: t.slug,
   status: t.status,
   createdAt: t.createdAt.toISOString(),
-  settings: t.settings,
+  settings: t.settings as TenantWire['settings'],
 });
 
 /**
@@ -52,11 +61,11 @@ export const tenantDto = (t: Tenant) => ({
  * const body = { member: memberDto(member, await authStore.findUserById(member.userId)) };
  * ```
  */
-export const memberDto = (m: Member, user: AuthUser | null) => ({
+export const memberDto = (m: Member, user: AuthUser | null): MemberWire => ({
   userId: m.userId,
   email: user?.email ?? '',
   name: user?.name ?? '',
-  role: m.role,
+  role: m.role as MemberWire['role'],
   joinedAt: m.joinedAt.toISOString(),
 });
 
@@ -70,10 +79,10 @@ export const memberDto = (m: Member, user: AuthUser | null) => ({
  * const body = { invitation: invitationDto(invitation) };
  * ```
  */
-export const invitationDto = (i: Invitation) => ({
+export const invitationDto = (i: Invitation): InvitationWire => ({
   id: i.id,
   email: i.email,
-  role: i.role,
+  role: i.role as InvitationWire['role'],
   expiresAt: i.expiresAt.toISOString(),
 });
 
@@ -87,7 +96,7 @@ export const invitationDto = (i: Invitation) => ({
  * const body = { items: sessions.map(sessionDto) };
  * ```
  */
-export const sessionDto = (s: SessionInfo) => ({
+export const sessionDto = (s: SessionInfo): SessionWire => ({
   id: s.id,
   createdAt: s.createdAt.toISOString(),
   lastUsedAt: s.lastUsedAt ? s.lastUsedAt.toISOString() : null,
@@ -106,11 +115,11 @@ export const sessionDto = (s: SessionInfo) => ({
  * const body = { items: page.items.map(auditEventDto), nextCursor: page.nextCursor };
  * ```
  */
-export const auditEventDto = (e: AuditEvent) => ({
+export const auditEventDto = (e: AuditEvent): AuditEventWire => ({
   id: e.id,
   tenantId: e.tenantId,
   actor: { type: e.actor.type === 'user' ? ('user' as const) : ('system' as const), id: e.actor.id },
-  action: e.action,
+  action: e.action as AuditEventWire['action'],
   resource: { type: e.resource.type, id: e.resource.id ?? null },
   before: (e.before as Record<string, unknown> | undefined) ?? null,
   after: (e.after as Record<string, unknown> | undefined) ?? null,
@@ -132,7 +141,7 @@ export const auditEventDto = (e: AuditEvent) => ({
  * const body = { file: fileDto(file) };
  * ```
  */
-export const fileDto = (f: FileRecord) => ({
+export const fileDto = (f: FileRecord): FileWire => ({
   id: f.id,
   name: f.name,
   size: f.size,

@@ -36,6 +36,7 @@ export interface ApiProblemExtra {
  * ```
  */
 export class ApiProblem extends Error {
+  /** Always `'ApiProblem'`. */
   override name = 'ApiProblem';
   constructor(
     /** HTTP status. */
@@ -256,6 +257,7 @@ function fromAudit(err: AuditError): Mapping {
     case 'no_signing_key':
     case 'store_failed':
     case 'conflict':
+    case 'missing_dependency':
       return null;
   }
 }
