@@ -35,6 +35,8 @@ export type Database =
       kind: 'postgres' | 'pglite';
       /** Kysely instance. */
       db: SqlDatabase;
+      /** The node-postgres pool under `db` (PostgreSQL only): the audit trail appends through it with COPY. */
+      pool?: import('pg').Pool;
     })
   | (DatabaseHandle & {
       /** MongoDB (`DATABASE_URL=mongodb://`). */
@@ -82,9 +84,10 @@ export async function openDatabase(
   }
   let db: SqlDatabase;
   let kind: 'postgres' | 'pglite';
+  let pool: import('pg').Pool | undefined;
   if (databaseUrl) {
     const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
     // An idle client that loses its server emits on the pool: log it instead of crashing.
     pool.on('error', (err) => log.error({ err: { message: err.message } }, 'idle database connection failed'));
     db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool }) });
@@ -110,6 +113,7 @@ export async function openDatabase(
   return {
     kind,
     db,
+    ...(pool ? { pool } : {}),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

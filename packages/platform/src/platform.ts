@@ -24,6 +24,7 @@ import {
   type SweepResult,
 } from '@portalkit/storage';
 import { createTenancy, type TenancyService } from '@portalkit/tenancy';
+import { redisAccessInvalidation } from '@portalkit/tenancy/redis';
 import { sql } from 'kysely';
 import { type Cache, openCache } from './cache.js';
 import type { Config } from './config.js';
@@ -323,8 +324,15 @@ async function compose(
   });
 
   const link = (path: string, token: string) => `${config.publicUrl}${path}?token=${encodeURIComponent(token)}`;
+  // requireAccess answers from a 2 s in-process cache; with Redis, a change on one instance clears
+  // the other instances' entries at once (pub/sub), so a removed member's power ends everywhere.
+  const accessInvalidation = redis
+    ? redisAccessInvalidation(redis, { channel: `${config.redisPrefix}tenancy:access`, logger: authLogger })
+    : undefined;
+  await accessInvalidation?.ready;
   const tenancy = createTenancy({
     store: stores.tenants,
+    ...(accessInvalidation ? { accessCache: { invalidation: accessInvalidation } } : {}),
     deliverInvitation: async ({ invitation, token, tenant }) => {
       await mailer.send({
         to: invitation.email,
@@ -486,6 +494,7 @@ async function compose(
         const steps: Array<[string, () => unknown]> = [
           ['audit', () => audit.close()],
           ['mailer', () => mailer.close()],
+          ['access invalidation', () => accessInvalidation?.close()],
           ['cache', () => cache.close()],
           ['database', () => database.close()],
         ];

@@ -47,6 +47,7 @@ export async function openStores(database: Database): Promise<Stores> {
     auth: kyselyAuthStore(db),
     tenants: kyselyTenantStore(db),
     files: kyselyFileStore(db),
-    audit: kyselyAuditStore(db),
+    // On PostgreSQL the buffered trail appends with COPY on the pool (pg-copy-streams), else INSERT.
+    audit: kyselyAuditStore(db, database.pool ? { pool: database.pool } : {}),
   };
 }

@@ -101,7 +101,29 @@ describe.skipIf(!up)('createPlatform on PostgreSQL + Redis + S3 (s3rver)', () =>
     expect((await second.tenancy.getTenant(tenant.id)).name).toBe('Shared Co');
   });
 
+  it('a member removed on one instance loses access on the other at once (cached grants, Redis invalidation)', async () => {
+    const second = await open();
+    const tenant = await platform.tenancy.createTenant({ name: 'Cache Co', slug: 'cache-co' }, { userId: 'owner-1' });
+    await platform.tenancy.addMember(tenant.id, 'member-1', 'editor');
+    // The second instance caches the grant (ttl 2 s; a load overlapping the addMember message is not kept) ...
+    await vi.waitFor(
+      async () => {
+        expect((await second.tenancy.requireAccess(tenant.id, 'member-1', 'editor')).member.role).toBe('editor');
+        expect(second.tenancy.accessCache?.size).toBeGreaterThan(0);
+      },
+      { timeout: 1000, interval: 20 },
+    );
+    // ... and a removal through the first clears it there as soon as the message arrives: well within the TTL.
+    await platform.tenancy.removeMember(tenant.id, 'member-1');
+    await vi.waitFor(() => expect(second.tenancy.requireAccess(tenant.id, 'member-1')).rejects.toThrow(), {
+      timeout: 1000,
+      interval: 20,
+    });
+  });
+
   it('records auth security events in the audit trail and takes memberships from tenancy', async () => {
+    // On PostgreSQL the trail appends with COPY on the database's pool.
+    expect(platform.database.kind === 'postgres' && platform.database.pool).toBeTruthy();
     const ctx = { ip: '203.0.113.7', userAgent: 'platform-test' };
     await runWithAuditContext({ requestId: 'req-register-1' }, () =>
       platform.auth.register({ email: 'ada@example.com', password: PASSWORD, name: 'Ada' }, ctx),
