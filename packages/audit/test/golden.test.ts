@@ -1,0 +1,56 @@
+// Golden fixture: fixed record() inputs, prepared and linked with fixed ids and salts, must give
+// exactly the events and hashes stored in fixtures/golden.json, which were computed with the code
+// before the CPU work on record() and the writer. Chains written by earlier versions keep verifying.
+import { readFileSync } from 'node:fs';
+import {
+  type AuditEvent,
+  commitPersonalValue,
+  computeEventHash,
+  DEFAULT_PERSONAL_FIELDS,
+  DEFAULT_REDACT_FIELDS,
+  fieldMatcher,
+  GENESIS_HASH,
+  runWithAuditContext,
+  valueAt,
+} from '@portalkit/audit';
+import { describe, expect, it } from 'vitest';
+import { link } from '../src/internal/chain.js';
+import { prepareEvent } from '../src/internal/prepare.js';
+import { GOLDEN_CONTEXT, GOLDEN_INPUTS } from './fixtures/golden-inputs.js';
+
+const golden = JSON.parse(readFileSync(new URL('./fixtures/golden.json', import.meta.url), 'utf8')) as AuditEvent[];
+
+const options = {
+  redact: fieldMatcher(DEFAULT_REDACT_FIELDS, 'contains'),
+  personal: fieldMatcher(DEFAULT_PERSONAL_FIELDS, 'exact'),
+  personResourceTypes: new Set(['user']),
+  now: () => new Date(Date.UTC(2026, 11, 1, 12, 0, 0, 123)),
+};
+
+describe('golden events and hashes (computed before the CPU work)', () => {
+  it('prepares and links the fixed inputs into byte-identical events', () => {
+    const prepared = runWithAuditContext(GOLDEN_CONTEXT, () => GOLDEN_INPUTS.map((i) => prepareEvent(i, options)));
+    const fixed = prepared.map((e, i) => {
+      for (const [j, p] of e.personal.entries()) {
+        // The random salt's commitment is right, then both are replaced by fixed ones.
+        expect(commitPersonalValue(p.salt!, valueAt(e, p.path) ?? null)).toBe(p.commitment);
+        p.salt = `salt-${i}-${j}`;
+        p.commitment = commitPersonalValue(p.salt, valueAt(e, p.path) ?? null);
+      }
+      e.id = `0193a1f2-7c4e-7000-8a3b-${String(i).padStart(12, '0')}`;
+      return e;
+    });
+    const linked = link(fixed, 0, null);
+    expect(JSON.stringify(linked)).toBe(JSON.stringify(golden));
+  });
+
+  it('verifies the stored golden chain', () => {
+    let prev = GENESIS_HASH;
+    for (const e of golden) {
+      expect(e.prevHash).toBe(prev);
+      expect(computeEventHash(e)).toBe(e.hash);
+      prev = e.hash;
+    }
+    expect(golden.at(-1)!.hash).toBe('590d3d5c10d44b9956bb3df443587544d0edab8c8d33fa8d29fc551e7bf7504d');
+  });
+});
