@@ -185,6 +185,24 @@ export function useS3Bucket(): TestBucket {
   return handle;
 }
 
+/**
+ * The `STORAGE_*` environment of @portalkit/platform (and the example servers) for a bucket of
+ * {@link useS3Bucket} on the run's s3rver. Call it inside a test or hook (the bucket exists then).
+ */
+export function s3StorageEnv(bucket: TestBucket): Record<string, string> {
+  const s3 = services().s3;
+  if (!s3) throw new Error('[portalkit/test] s3rver was not started: add "s3" to portalkitProject({ needs })');
+  return {
+    STORAGE_PROVIDER: 's3-compatible',
+    STORAGE_ENDPOINT: s3.endpoint,
+    STORAGE_REGION: s3.region,
+    STORAGE_BUCKET: bucket.bucket,
+    STORAGE_ACCESS_KEY_ID: s3.accessKeyId,
+    STORAGE_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    STORAGE_FORCE_PATH_STYLE: 'true',
+  };
+}
+
 /** Handle filled in by {@link useMongoDatabase}. */
 export interface TestMongo extends MongoInfo {
   /** A database name owned by this test file; dropped afterwards. */

@@ -1,4 +1,12 @@
-import { needs, services, useMongoDatabase, useRedis, useS3Bucket, useTestDatabase } from '@portalkit/test-utils';
+import {
+  needs,
+  s3StorageEnv,
+  services,
+  useMongoDatabase,
+  useRedis,
+  useS3Bucket,
+  useTestDatabase,
+} from '@portalkit/test-utils';
 
 /**
  * How a server under test is backed: `embedded` (PGlite, local disk, in-process), `services`
@@ -19,19 +27,7 @@ export function useModes(): { env(mode: Mode): Record<string, string>; available
   const mongo = useMongoDatabase();
   const redis = useRedis();
   const bucket = useS3Bucket();
-  const objectStore = () => {
-    const s3 = services().s3;
-    if (!s3) throw new Error('[portalkit/e2e] s3rver is not running');
-    return {
-      STORAGE_PROVIDER: 's3-compatible',
-      STORAGE_ENDPOINT: s3.endpoint,
-      STORAGE_REGION: s3.region,
-      STORAGE_BUCKET: bucket.bucket,
-      STORAGE_ACCESS_KEY_ID: s3.accessKeyId,
-      STORAGE_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      STORAGE_FORCE_PATH_STYLE: 'true',
-    };
-  };
+  const objectStore = () => s3StorageEnv(bucket);
   return {
     available: (mode) => {
       if (mode === 'embedded') return true;

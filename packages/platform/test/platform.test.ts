@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { generateCheckpointKeys, runWithAuditContext } from '@portalkit/audit';
 import { createPlatform, loadConfig, type Platform } from '@portalkit/platform';
-import { needs, services, useRedis, useS3Bucket, useTestDatabase } from '@portalkit/test-utils';
+import { needs, s3StorageEnv, useRedis, useS3Bucket, useTestDatabase } from '@portalkit/test-utils';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -21,19 +21,12 @@ let dataDir: string;
 const opened: Platform[] = [];
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  const s3 = services().s3!;
   return {
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
     REDIS_PREFIX: redis.prefix,
-    STORAGE_PROVIDER: 's3-compatible',
-    STORAGE_ENDPOINT: s3.endpoint,
-    STORAGE_REGION: s3.region,
-    STORAGE_BUCKET: bucket.bucket,
-    STORAGE_ACCESS_KEY_ID: s3.accessKeyId,
-    STORAGE_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    STORAGE_FORCE_PATH_STYLE: 'true',
+    ...s3StorageEnv(bucket),
     AUDIT_RETENTION_DAYS: '30',
     AUDIT_CHECKPOINT_KEY: checkpointKey,
     ...extra,
