@@ -39,6 +39,12 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
+if (process.env.AUDIT_BENCH === 'cpu') {
+  // Node CPU per event without PostgreSQL (bench/audit/cpu.ts): `AUDIT_BENCH=cpu node bench/run.mjs audit`.
+  await import('./cpu.js');
+  process.exit(0);
+}
+
 const loadAtStart = loadavg();
 const cpus = availableParallelism();
 await admin(`CREATE DATABASE "${name}"`);
