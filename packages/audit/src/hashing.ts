@@ -2,13 +2,13 @@ import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson, type JsonValue } from './canonical-json.js';
 import type { AuditEvent, PersonalEntry } from './event.js';
-import { canonicalHashedBody } from './internal/fast-canonical.js';
+import { canonicalHashedBody, canonicalString } from './internal/fast-canonical.js';
 
 // One-shot digest (Node >= 20.12); older Node 20 releases use Hash and Hmac objects.
 const oneShot = (
   crypto as {
     hash?: {
-      (algorithm: string, data: string | Buffer, encoding: 'hex'): string;
+      (algorithm: string, data: string | Buffer, encoding: 'hex' | 'binary'): string;
       (algorithm: string, data: string | Buffer, encoding: 'buffer'): Buffer;
     };
   }
@@ -41,7 +41,9 @@ function hmacSha256Hex(key: string, message: string): string {
     }
     if (ascii) {
       outerBlock.fill(0x5c, key.length, 64);
-      oneShot('sha256', inner + IPAD_FILL.slice(key.length) + message, 'buffer').copy(outerBlock, 64);
+      // The inner digest as a 'binary' (latin1) string written into the block: a 'buffer' result
+      // allocates a Buffer per call, measured about 3x the cost of the digest itself.
+      outerBlock.latin1Write(oneShot('sha256', inner + IPAD_FILL.slice(key.length) + message, 'binary'), 64, 32);
       return oneShot('sha256', outerBlock, 'hex');
     }
   }
@@ -73,7 +75,7 @@ export const GENESIS_HASH = '0'.repeat(64);
  * ```
  */
 export function commitPersonalValue(salt: string, value: JsonValue): string {
-  return hmacSha256Hex(salt, canonicalJson(value));
+  return hmacSha256Hex(salt, typeof value === 'string' ? canonicalString(value) : canonicalJson(value));
 }
 
 /** Copy of `root` with the value at `path` replaced (containers along the path are copied). */

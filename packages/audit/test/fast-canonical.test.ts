@@ -221,6 +221,9 @@ describe('commitment HMAC', () => {
       const salt = i < salts.length ? salts[i]! : str();
       const v = value(0);
       expect(commitPersonalValue(salt, v)).toBe(createHmac('sha256', salt).update(canonicalJson(v)).digest('hex'));
+      // Plain strings take the string fast path of the canonical text.
+      const s = str();
+      expect(commitPersonalValue(salt, s)).toBe(createHmac('sha256', salt).update(JSON.stringify(s)).digest('hex'));
     }
   });
 });

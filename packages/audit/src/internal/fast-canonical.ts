@@ -24,6 +24,9 @@ function str(s: string): string {
   return s.length < 64 && !NEEDS_ESCAPE.test(s) ? `"${s}"` : JSON.stringify(s);
 }
 
+/** Canonical JSON of a string (the same text as `canonicalJson(s)`, tested). */
+export const canonicalString: (s: string) => string = str;
+
 function num(n: number): string {
   if (!Number.isFinite(n)) {
     throw new AuditError(
