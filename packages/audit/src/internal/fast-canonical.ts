@@ -6,14 +6,25 @@ import { canonicalJson } from '../canonical-json.js';
 import { AuditError } from '../errors.js';
 import type { AuditEvent } from '../event.js';
 
-/** A node of the replacement tree built from the personal paths. */
+/**
+ * A node of the replacement tree built from the personal paths. The tree depends only on the paths,
+ * so it is built once per distinct set of paths and cached; the replacement texts come from the
+ * event's own commitments (`leaf` is the index of the personal entry whose path ends here).
+ */
 interface Node {
-  /** Replacement text (canonical `{"hmac":"..."}`) when a path ends here. */
-  text?: string;
+  /** Index into `event.personal` when a path ends here. */
+  leaf?: number;
   /** Children by path element (as `String(key)`, the way `replaceAt` addresses members). */
   next?: Map<string, Node>;
-  /** Original path elements of the children, for array positions (`replaceAt` uses `Number(key)`). */
-  keys?: Map<string, string | number>;
+  /** The original path element of this node, for array positions (`replaceAt` uses `Number(key)`). */
+  raw?: string | number;
+}
+
+/** The replacement tree of one set of personal paths, and the canonical text of the paths themselves. */
+interface Template {
+  root: Node;
+  /** Canonical text of `personalPaths`; undefined when it cannot be written (the writer then throws in order). */
+  paths: string | undefined;
 }
 
 /** Characters JSON.stringify escapes in a string: quote, backslash, controls, (lone) surrogates. */
@@ -38,7 +49,14 @@ function num(n: number): string {
 }
 
 /** Canonical text of a JSON value, with the replacements of `node` applied (same rules as canonicalJson). */
-function write(value: unknown, node: Node | undefined): string {
+type Personal = Omit<AuditEvent, 'hash'>['personal'];
+
+/** Replacement text of a leaf: canonical `{"hmac":"..."}`. */
+function leafText(personal: Personal, leaf: number): string {
+  return `{"hmac":${str(personal[leaf]!.commitment)}}`;
+}
+
+function write(value: unknown, node: Node | undefined, personal: Personal): string {
   switch (typeof value) {
     case 'string':
       return str(value);
@@ -48,8 +66,8 @@ function write(value: unknown, node: Node | undefined): string {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) return writeArray(value, node);
-      return writeObject(value as Record<string, unknown>, node);
+      if (Array.isArray(value)) return writeArray(value, node, personal);
+      return writeObject(value as Record<string, unknown>, node, personal);
     }
     default:
       // Same error as the general writer (functions, symbols, bigints, undefined).
@@ -57,12 +75,12 @@ function write(value: unknown, node: Node | undefined): string {
   }
 }
 
-function writeArray(value: unknown[], node: Node | undefined): string {
+function writeArray(value: unknown[], node: Node | undefined, personal: Personal): string {
   let byIndex: Map<number, Node> | undefined;
   if (node?.next) {
     byIndex = new Map();
-    for (const [k, child] of node.next) {
-      const i = Number(node.keys!.get(k));
+    for (const child of node.next.values()) {
+      const i = Number(child.raw);
       if (Number.isInteger(i) && i >= 0 && i < value.length) byIndex.set(i, child);
     }
   }
@@ -70,31 +88,31 @@ function writeArray(value: unknown[], node: Node | undefined): string {
   for (let i = 0; i < value.length; i++) {
     if (i > 0) out += ',';
     const child = byIndex?.get(i);
-    if (child?.text !== undefined) {
-      out += child.text;
+    if (child?.leaf !== undefined) {
+      out += leafText(personal, child.leaf);
       continue;
     }
     const v = value[i];
     if (v === undefined) {
       throw new AuditError('invalid_event', 'canonical JSON cannot represent undefined array items (use null)');
     }
-    out += write(v, child);
+    out += write(v, child, personal);
   }
   return `${out}]`;
 }
 
-function writeObject(record: Record<string, unknown>, node: Node | undefined): string {
+function writeObject(record: Record<string, unknown>, node: Node | undefined, personal: Personal): string {
   const keys = Object.keys(record).sort();
   let out = '{';
   let first = true;
   for (const key of keys) {
     const child = node?.next?.get(key);
     let text: string;
-    if (child?.text !== undefined) text = child.text;
+    if (child?.leaf !== undefined) text = leafText(personal, child.leaf);
     else {
       const v = record[key];
       if (v === undefined) continue;
-      text = write(v, child);
+      text = write(v, child, personal);
     }
     out += first ? `${str(key)}:${text}` : `,${str(key)}:${text}`;
     first = false;
@@ -103,35 +121,71 @@ function writeObject(record: Record<string, unknown>, node: Node | undefined): s
 }
 
 /**
- * The replacement tree of an event's personal paths, or `null` when the paths overlap (one is a
+ * The replacement tree of a set of personal paths, or `null` when the paths overlap (one is a
  * prefix of another, or two name the same place): `hashedBody` applies them one after the other,
  * which only the general path reproduces.
  */
-function replacementTree(event: Omit<AuditEvent, 'hash'>): Node | null {
+function replacementTree(personal: Personal): Node | null {
   const root: Node = {};
-  for (const entry of event.personal) {
-    if (entry.path.length === 0) return null;
+  for (let p = 0; p < personal.length; p++) {
+    const path = personal[p]!.path;
+    if (path.length === 0) return null;
     let node = root;
-    for (let d = 0; d < entry.path.length; d++) {
-      if (node.text !== undefined) return null;
-      const raw = entry.path[d]!;
+    for (let d = 0; d < path.length; d++) {
+      if (node.leaf !== undefined) return null;
+      const raw = path[d]!;
       const key = String(raw);
       node.next ??= new Map();
-      node.keys ??= new Map();
       let child = node.next.get(key);
       if (!child) {
         // Two different elements that address the same array position ("1" and "01") overlap.
         if (typeof raw !== 'number' && String(Number(raw)) !== key && Number.isInteger(Number(raw))) return null;
-        child = {};
+        child = { raw };
         node.next.set(key, child);
-        node.keys.set(key, raw);
       }
       node = child;
     }
-    if (node.text !== undefined || node.next) return null;
-    node.text = `{"hmac":${str(entry.commitment)}}`;
+    if (node.leaf !== undefined || node.next) return null;
+    node.leaf = p;
   }
   return root;
+}
+
+/** Templates by path signature (see {@link signature}); `null` for overlapping paths. Bounded. */
+const templates = new Map<string, Template | null>();
+
+/** An unambiguous text key of a list of paths: numbers as `#n`, strings length-prefixed. */
+function signature(personal: Personal): string {
+  let sig = '';
+  for (const entry of personal) {
+    for (const el of entry.path) sig += typeof el === 'number' ? `#${el},` : `${(el as string).length}:${el},`;
+    sig += ';';
+  }
+  return sig;
+}
+
+function template(personal: Personal): Template | null {
+  const sig = signature(personal);
+  let t = templates.get(sig);
+  if (t !== undefined) return t;
+  const root = replacementTree(personal);
+  if (root === null) t = null;
+  else {
+    let paths: string | undefined;
+    try {
+      paths = write(
+        personal.map((p) => p.path),
+        undefined,
+        personal,
+      );
+    } catch {
+      paths = undefined;
+    }
+    t = { root, paths };
+  }
+  if (templates.size >= 1000) templates.clear();
+  templates.set(sig, t);
+  return t;
 }
 
 /** The members of the hashed body, in canonical (sorted) order. */
@@ -159,32 +213,49 @@ const QUOTED = new Map<string, string>(BODY_KEYS.map((k) => [k, `${JSON.stringif
  * paths overlap (the caller then uses the general functions).
  */
 export function canonicalHashedBody(event: Omit<AuditEvent, 'hash'>): string | null {
-  const tree = replacementTree(event);
-  if (!tree) return null;
-  const top = tree.next;
+  const personal = event.personal;
+  const t = template(personal);
+  if (!t) return null;
+  const top = t.root.next;
   let out = '{';
   let first = true;
   for (const key of BODY_KEYS) {
-    let value: unknown;
+    const child = top?.get(key);
+    if (child?.leaf !== undefined) {
+      // A personal path replaced the whole member (it exists in the body then, even if undefined).
+      if ((key === 'before' || key === 'after') && event[key] === undefined) continue;
+      out += first ? QUOTED.get(key)! : `,${QUOTED.get(key)!}`;
+      out += leafText(personal, child.leaf);
+      first = false;
+      continue;
+    }
+    let text: string;
     switch (key) {
       case 'actor':
-        value = { type: event.actor.type, id: event.actor.id };
+        text = write({ type: event.actor.type, id: event.actor.id }, child, personal);
         break;
       case 'resource':
-        value = { type: event.resource.type, id: event.resource.id };
+        text = write({ type: event.resource.type, id: event.resource.id }, child, personal);
         break;
       case 'personalPaths':
-        value = event.personal.map((p) => p.path);
+        // The cached text holds unless a personal path points inside personalPaths.
+        text =
+          (child === undefined ? t.paths : undefined) ??
+          write(
+            personal.map((p) => p.path),
+            child,
+            personal,
+          );
         break;
-      default:
-        value = event[key];
+      default: {
+        const value = event[key];
+        // hashedBody leaves out absent before/after; canonicalJson any other undefined member.
+        if (value === undefined) continue;
+        text = write(value, child, personal);
+      }
     }
-    const child = top?.get(key);
-    // hashedBody leaves out absent before/after; canonicalJson any other undefined member, unless
-    // a personal path replaced it (the member exists in the body then).
-    if (value === undefined && (key === 'before' || key === 'after' || child?.text === undefined)) continue;
     out += first ? QUOTED.get(key)! : `,${QUOTED.get(key)!}`;
-    out += child?.text !== undefined ? child.text : write(value, child);
+    out += text;
     first = false;
   }
   return `${out}}`;
