@@ -23,7 +23,33 @@ function sameChanges(a: readonly AuditChange[], b: readonly AuditChange[]): bool
  */
 export function storedChanges(e: Pick<AuditEvent, 'before' | 'after' | 'changes'>): AuditChange[] | null {
   if (e.before !== undefined && e.after !== undefined) return e.changes;
+  const side = e.before === undefined ? e.after : e.before;
+  if (side !== null && typeof side === 'object' && !Array.isArray(side)) {
+    return oneSidedDiffIs(side, e.before === undefined ? 'after' : 'before', e.changes) ? null : e.changes;
+  }
   return sameChanges(diff(e.before, e.after), e.changes) ? null : e.changes;
+}
+
+/**
+ * `sameChanges(diff(...), changes)` for a creation or deletion of an object, without building the
+ * diff: it lists the object's members with a value, sorted by name, each as `{ path: [name], [side]: value }`.
+ */
+function oneSidedDiffIs(
+  object: { [key: string]: JsonValue },
+  side: 'before' | 'after',
+  changes: readonly AuditChange[],
+): boolean {
+  const other = side === 'after' ? 'before' : 'after';
+  const keys = Object.keys(object).sort();
+  let n = 0;
+  for (const k of keys) {
+    const v = object[k];
+    if (v === undefined) continue;
+    const c = changes[n++];
+    if (c === undefined || c.path.length !== 1 || c.path[0] !== k) return false;
+    if (c[other] !== undefined || !jsonEqual(v, c[side])) return false;
+  }
+  return n === changes.length;
 }
 
 /** The event's `changes` from the stored column (`null`: rebuilt from `before` and `after`). */
@@ -42,8 +68,17 @@ export type PackedPersonal = [Array<string | number>, number | string, string | 
 export function packPersonal(personal: readonly PersonalEntry[], subjects: readonly string[]): PackedPersonal[] {
   return personal.map((p) => {
     const i = subjects.indexOf(p.subject);
-    return [p.path, i >= 0 ? i : p.subject, p.salt, Buffer.from(p.commitment, 'hex').toString('base64url')];
+    return [p.path, i >= 0 ? i : p.subject, p.salt, hexToBase64url(p.commitment)];
   });
+}
+
+const scratch = Buffer.alloc(64);
+
+/** `Buffer.from(hex, 'hex').toString('base64url')` without a Buffer per call (hex of up to 64 bytes). */
+function hexToBase64url(hex: string): string {
+  if (hex.length > 128) return Buffer.from(hex, 'hex').toString('base64url');
+  const n = scratch.write(hex, 0, 'hex');
+  return scratch.toString('base64url', 0, n);
 }
 
 /** Inverse of {@link packPersonal}. */

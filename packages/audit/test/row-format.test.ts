@@ -1,0 +1,78 @@
+// The narrow row format's fast paths give what the general code gives: `changes` stored as null
+// exactly when diff(before, after) rebuilds it, and commitments packed as base64url of their bytes.
+import { type AuditChange, diff, type JsonValue } from '@portalkit/audit';
+import { describe, expect, it } from 'vitest';
+import { jsonEqual } from '../src/diff.js';
+import { packPersonal, storedChanges } from '../src/kysely/row-format.js';
+
+/** Small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The definition: null when the diff of the stored sides equals `changes` member by member. */
+function reference(e: { before?: JsonValue; after?: JsonValue; changes: AuditChange[] }): AuditChange[] | null {
+  if (e.before !== undefined && e.after !== undefined) return e.changes;
+  const d = diff(e.before, e.after);
+  const same =
+    d.length === e.changes.length &&
+    d.every((x, i) => {
+      const y = e.changes[i]!;
+      return (
+        x.path.length === y.path.length &&
+        x.path.every((p, j) => p === y.path[j]) &&
+        (x.before === undefined) === (y.before === undefined) &&
+        jsonEqual(x.before, y.before) &&
+        (x.after === undefined) === (y.after === undefined) &&
+        jsonEqual(x.after, y.after)
+      );
+    });
+  return same ? null : e.changes;
+}
+
+describe('storedChanges', () => {
+  it('stores null exactly when the diff rebuilds the changes (random creations and deletions)', () => {
+    const keys = ['a', 'b', '10', '2', 'name', 'password'];
+    for (let seed = 1; seed <= 3000; seed++) {
+      const r = rng(seed);
+      const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+      const leaf = (): JsonValue => pick<JsonValue>([1, 'x', null, true, [1, 2], { z: 1 }, '[REDACTED]']);
+      const obj: { [k: string]: JsonValue } = {};
+      for (const k of keys) if (r() < 0.5) obj[k] = leaf();
+      const side: JsonValue = r() < 0.85 ? obj : leaf();
+      const creation = r() < 0.5;
+      const changes = creation ? diff(undefined, side) : diff(side, undefined);
+      // Tamper with the changes now and then: a redacted value, a dropped or reordered entry, a wrong side.
+      const t = r();
+      if (changes.length > 0 && t < 0.15)
+        changes[0] = { ...changes[0]!, [creation ? 'after' : 'before']: '[REDACTED]' };
+      else if (changes.length > 0 && t < 0.25) changes.pop();
+      else if (changes.length > 1 && t < 0.35) changes.reverse();
+      else if (changes.length > 0 && t < 0.45) changes[0] = { ...changes[0]!, [creation ? 'before' : 'after']: 1 };
+      else if (t < 0.5) changes.push({ path: ['zz'], after: 1 });
+      const e = creation ? { after: side, changes } : { before: side, changes };
+      expect({ seed, stored: storedChanges(e) }).toEqual({ seed, stored: reference(e) });
+    }
+  });
+});
+
+describe('packPersonal', () => {
+  it('packs commitments as base64url of their bytes, like Buffer.from(hex)', () => {
+    const r = rng(5);
+    const hexChars = '0123456789abcdefABCDEFxz';
+    for (let i = 0; i < 2000; i++) {
+      const len = i % 10 === 0 ? Math.floor(r() * 300) : 64;
+      let c = '';
+      for (let j = 0; j < len; j++) c += hexChars[Math.floor(r() * (i % 3 === 0 ? hexChars.length : 16))];
+      const [packed] = packPersonal([{ path: ['ip'], subject: 'u1', salt: 's', commitment: c }], ['u1']);
+      expect(packed![3]).toBe(Buffer.from(c, 'hex').toString('base64url'));
+    }
+  });
+});
