@@ -140,6 +140,11 @@ const stages: Record<string, () => unknown> = {
   'end to end': endToEnd,
 };
 
+// AUDIT_CPU_ONLY=link (a stage name) measures one stage, e.g. under --cpu-prof.
+const only = process.env.AUDIT_CPU_ONLY;
+if (only)
+  for (const name of Object.keys(stages))
+    if (name !== only && name !== 'prepare' && name !== 'link') delete stages[name];
 const results: Record<string, { cpu: number[]; wall: number[] }> = {};
 for (const name of Object.keys(stages)) results[name] = { cpu: [], wall: [] };
 await stages.prepare!(); // warm-up (JIT) of every stage
