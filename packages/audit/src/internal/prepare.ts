@@ -41,13 +41,11 @@ function toJson(value: unknown, field: string): JsonValue | undefined {
 }
 
 function redactValue(value: JsonValue, matches: (name: string) => boolean): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, matches));
-  if (value !== null && typeof value === 'object') {
-    const out: { [key: string]: JsonValue } = {};
-    for (const [k, v] of Object.entries(value)) out[k] = matches(k) ? REDACTED : redactValue(v, matches);
-    return out;
-  }
-  return value;
+  const out: { [key: string]: JsonValue } = {};
+  for (const k of Object.keys(value)) out[k] = matches(k) ? REDACTED : redactValue(value[k]!, matches);
+  return out;
 }
 
 function salt(): string {
@@ -61,18 +59,21 @@ function collectPersonal(
   subject: string,
   out: PersonalEntry[],
 ): void {
+  // Paths are built only for members that are personal or that can hold some (objects, arrays).
   if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      collectPersonal(v, [...path, i], isPersonal, subject, out);
-    });
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i]!;
+      if (v !== null && typeof v === 'object') collectPersonal(v, [...path, i], isPersonal, subject, out);
+    }
     return;
   }
   if (value === null || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value)) {
+  for (const k of Object.keys(value)) {
+    const v = value[k]!;
     if (isPersonal(k) && v !== null && v !== REDACTED) {
       const s = salt();
       out.push({ path: [...path, k], subject, salt: s, commitment: commitPersonalValue(s, v) });
-    } else {
+    } else if (v !== null && typeof v === 'object') {
       collectPersonal(v, [...path, k], isPersonal, subject, out);
     }
   }
