@@ -1,7 +1,10 @@
-import { randomPooled } from './internal/random.js';
+import { randomInto } from './internal/random.js';
 
 let lastMs = -1;
 let counter = 0;
+
+/** Scratch bytes of the id being made (filled from the random pool, no Buffer per id). */
+const b = new Uint8Array(16);
 
 const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -32,7 +35,7 @@ export function uuidv7(now: number = Date.now()): string {
     counter = 0;
   }
   lastMs = ms;
-  const b = randomPooled(16);
+  randomInto(b);
   b[0] = Math.floor(ms / 2 ** 40) & 0xff;
   b[1] = Math.floor(ms / 2 ** 32) & 0xff;
   b[2] = (ms >>> 24) & 0xff;

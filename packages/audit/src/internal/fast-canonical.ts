@@ -114,10 +114,24 @@ function writeObject(record: Record<string, unknown>, node: Node | undefined, pe
       if (v === undefined) continue;
       text = write(v, child, personal);
     }
-    out += first ? `${str(key)}:${text}` : `,${str(key)}:${text}`;
+    const quoted = quotedKey(key);
+    out += first ? quoted + text : `,${quoted}${text}`;
     first = false;
   }
   return `${out}}`;
+}
+
+/** `"key":` texts of member names seen before (names repeat from event to event). Bounded. */
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = `${str(key)}:`;
+    if (quotedKeys.size >= 10_000) quotedKeys.clear();
+    quotedKeys.set(key, q);
+  }
+  return q;
 }
 
 /**

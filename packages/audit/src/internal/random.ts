@@ -14,14 +14,14 @@ function take(n: number): number {
   return at;
 }
 
-/** `n` (<= 64) cryptographically random bytes, cut from a pooled buffer refilled 16 KiB at a time. */
-export function randomPooled(n: number): Buffer {
-  const at = take(n);
-  return Buffer.from(pool.subarray(at, at + n));
-}
-
 /** `n` (<= 64) random bytes from the same pool, as base64url text (no intermediate copy). */
 export function randomBase64url(n: number): string {
   const at = take(n);
   return pool.toString('base64url', at, at + n);
+}
+
+/** Fills `target` (<= 64 bytes) with random bytes from the same pool (no allocation). */
+export function randomInto(target: Uint8Array): void {
+  const at = take(target.length);
+  pool.copy(target, 0, at, at + target.length);
 }
