@@ -50,7 +50,7 @@ function hmacSha256Hex(key: string, message: string): string {
       padFrom = n;
       // The inner digest as a 'binary' (latin1) string written into the block: a 'buffer' result
       // allocates a Buffer per call, measured about 3x the cost of the digest itself.
-      outerBlock.latin1Write(oneShot('sha256', innerBlock.toString('latin1') + message, 'binary'), 64, 32);
+      outerBlock.write(oneShot('sha256', innerBlock.toString('latin1') + message, 'binary'), 64, 32, 'latin1');
       return oneShot('sha256', outerBlock, 'hex');
     }
     // A non-ASCII key: the blocks were partly overwritten, restore their pads below the key's end.
