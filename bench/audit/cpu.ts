@@ -28,23 +28,13 @@ import { link } from '../../packages/audit/src/internal/chain.js';
 import { prepareEvent } from '../../packages/audit/src/internal/prepare.js';
 import { isValidRecordInput } from '../../packages/audit/src/internal/validate.js';
 import { toCopyLine, toRow } from '../../packages/audit/src/kysely/store.js';
+import { sampleContext, sampleInput } from './sample.js';
 
 const N = Number(process.env.AUDIT_CPU_EVENTS ?? 20_000);
 const ROUNDS = Number(process.env.AUDIT_CPU_ROUNDS ?? 7);
 
-const ctx = {
-  tenantId: 'bench',
-  actor: { type: 'user' as const, id: 'u1' },
-  ip: '203.0.113.7',
-  userAgent: 'bench/1.0',
-  requestId: 'r',
-};
-const input = (i: number) => ({
-  action: 'file.uploaded',
-  resource: { type: 'file', id: `f${i}` },
-  after: { name: `report-${i}.pdf`, size: 1000 + i, contentType: 'application/pdf' },
-});
-const inputs = Array.from({ length: N }, (_, i) => input(i));
+const ctx = sampleContext;
+const inputs = Array.from({ length: N }, (_, i) => sampleInput(i));
 const options = {
   redact: fieldMatcher(DEFAULT_REDACT_FIELDS, 'contains'),
   personal: fieldMatcher(DEFAULT_PERSONAL_FIELDS, 'exact'),

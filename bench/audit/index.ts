@@ -14,6 +14,7 @@ import { createAuditLog, runWithAuditContext } from '@portalkit/audit';
 import { type AnyKysely, type KyselyAuditStoreOptions, kyselyAuditStore, migrateAudit } from '@portalkit/audit/kysely';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { sampleContext, sampleInput } from './sample.js';
 
 // pg-copy-streams is a dev dependency of @portalkit/audit (an optional peer): resolve it from there.
 const copyStreams = createRequire(createRequire(import.meta.url).resolve('@portalkit/audit/package.json'))(
@@ -71,18 +72,8 @@ async function measured(table: string, fn: () => Promise<void>) {
 
 try {
   await migrateAudit(db);
-  const ctx = {
-    tenantId: 'bench',
-    actor: { type: 'user' as const, id: 'u1' },
-    ip: '203.0.113.7',
-    userAgent: 'bench/1.0',
-    requestId: 'r',
-  };
-  const input = (i: number) => ({
-    action: 'file.uploaded',
-    resource: { type: 'file', id: `f${i}` },
-    after: { name: `report-${i}.pdf`, size: 1000 + i, contentType: 'application/pdf' },
-  });
+  const ctx = sampleContext;
+  const input = sampleInput;
 
   // Baselines: pre-built rows exactly as the store stores the sample event (same columns, same
   // width), N of them with their own id, seq and resource id; no preparation, hashing,

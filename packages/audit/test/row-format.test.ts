@@ -4,18 +4,7 @@ import { type AuditChange, diff, type JsonValue } from '@portalkit/audit';
 import { describe, expect, it } from 'vitest';
 import { jsonEqual } from '../src/diff.js';
 import { packPersonal, storedChanges } from '../src/kysely/row-format.js';
-
-/** Small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './helpers/rng.js';
 
 /** The definition: null when the diff of the stored sides equals `changes` member by member. */
 function reference(e: { before?: JsonValue; after?: JsonValue; changes: AuditChange[] }): AuditChange[] | null {
