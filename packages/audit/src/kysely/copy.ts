@@ -26,8 +26,10 @@ export interface CopyStreamsModule {
  * ```
  */
 export interface AuditPgClient {
+  /** Runs a query: `(text, values)` or a COPY stream from `CopyStreamsModule.from`. */
   // biome-ignore lint/suspicious/noExplicitAny: node-postgres' overloads are not expressible structurally.
   query(...args: any[]): any;
+  /** Returns the client to its pool (`error` destroys it instead). */
   release(error?: Error | boolean): void;
 }
 
@@ -40,6 +42,7 @@ export interface AuditPgClient {
  * ```
  */
 export interface AuditPgPool {
+  /** Checks a client out of the pool. */
   connect(): Promise<AuditPgClient>;
 }
 
