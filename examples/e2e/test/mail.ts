@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createClient, type PortalkitClient } from '@portalkit/client';
 
 interface Mail {
   to: string;
@@ -44,4 +45,22 @@ export async function tokenFromMail(mailDir: string, to: string, subject: RegExp
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`[portalkit/e2e] no mail to ${to} matching ${subject} in ${mailDir}`);
+}
+
+/**
+ * Signs a new user up on a running server (register, verify through the mailed link, log in),
+ * creates a tenant with them as admin and switches their tokens to it.
+ */
+export async function signUpTenantAdmin(
+  server: { url: string; dataDir: string },
+  user: { email: string; password: string; name: string },
+  tenant: { name: string; slug: string },
+): Promise<{ client: PortalkitClient; tenantId: string }> {
+  const client = createClient({ baseUrl: server.url, retry: false });
+  await client.auth.register(user);
+  await client.auth.verifyEmail({ token: await tokenFromMail(join(server.dataDir, 'mail'), user.email, /verify/i) });
+  await client.auth.login({ email: user.email, password: user.password });
+  const tenantId = (await client.tenants.create(tenant)).tenant.id;
+  await client.auth.refresh({ tenantId });
+  return { client, tenantId };
 }

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import { createClient, type PortalkitClient } from '@portalkit/client';
+import type { PortalkitClient } from '@portalkit/client';
 import { services } from '@portalkit/test-utils';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, SERVERS, startServer } from './harness.js';
-import { tokenFromMail } from './mail.js';
+import { signUpTenantAdmin } from './mail.js';
 import { useModes } from './modes.js';
 
 const modes = useModes();
@@ -52,12 +51,11 @@ describe.skipIf(!modes.available('services')).each(SERVERS)('%s storage sweeper 
       credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
     });
     const email = `sweep-s3.${name}@example.com`;
-    c = createClient({ baseUrl: server.url, retry: false });
-    await c.auth.register({ email, password: PASSWORD, name: 'Sweep S3' });
-    await c.auth.verifyEmail({ token: await tokenFromMail(join(server.dataDir, 'mail'), email, /verify/i) });
-    await c.auth.login({ email, password: PASSWORD });
-    tenantId = (await c.tenants.create({ name: 'Sweep S3 Co', slug: `sweeps3-${name}` })).tenant.id;
-    await c.auth.refresh({ tenantId });
+    ({ client: c, tenantId } = await signUpTenantAdmin(
+      server,
+      { email, password: PASSWORD, name: 'Sweep S3' },
+      { name: 'Sweep S3 Co', slug: `sweeps3-${name}` },
+    ));
   });
   afterAll(async () => {
     s3?.destroy();

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient, type PortalkitClient } from '@portalkit/client';
+import type { PortalkitClient } from '@portalkit/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, SERVERS, startServer } from './harness.js';
-import { tokenFromMail } from './mail.js';
+import { signUpTenantAdmin } from './mail.js';
 import { useModes } from './modes.js';
 
 const modes = useModes();
@@ -28,12 +28,11 @@ describe.skipIf(!modes.available('services')).each(SERVERS)('%s storage sweeper'
     sql = new pg.Client({ connectionString: databaseUrl });
     await sql.connect();
     const email = `sweep.${name}@example.com`;
-    c = createClient({ baseUrl: server.url, retry: false });
-    await c.auth.register({ email, password: PASSWORD, name: 'Sweep' });
-    await c.auth.verifyEmail({ token: await tokenFromMail(join(server.dataDir, 'mail'), email, /verify/i) });
-    await c.auth.login({ email, password: PASSWORD });
-    tenantId = (await c.tenants.create({ name: 'Sweepco', slug: `sweepco-${name}` })).tenant.id;
-    await c.auth.refresh({ tenantId });
+    ({ client: c, tenantId } = await signUpTenantAdmin(
+      server,
+      { email, password: PASSWORD, name: 'Sweep' },
+      { name: 'Sweepco', slug: `sweepco-${name}` },
+    ));
   });
   afterAll(async () => {
     await sql?.end();
