@@ -27,7 +27,7 @@ import {
 import { link } from '../../packages/audit/src/internal/chain.js';
 import { prepareEvent } from '../../packages/audit/src/internal/prepare.js';
 import { isValidRecordInput } from '../../packages/audit/src/internal/validate.js';
-import { toCopyLine, toRow } from '../../packages/audit/src/kysely/store.js';
+import { toCopyLine, toRow } from '../../packages/audit/src/kysely/rows.js';
 import { sampleContext, sampleInput } from './sample.js';
 
 const N = Number(process.env.AUDIT_CPU_EVENTS ?? 20_000);

@@ -11,12 +11,11 @@ import {
   type AuditPgClient,
   type AuditPgPool,
   type CopyStreamsModule,
-  copyField,
-  copyJson,
   copyStreamsLoader,
   importCopyStreams,
 } from './copy.js';
-import { type PackedPersonal, packPersonal, readChanges, storedChanges, unpackPersonal } from './row-format.js';
+import { type PackedPersonal, readChanges, unpackPersonal } from './row-format.js';
+import { COPY_COLUMNS, type Row, toCopyLine, toJsonRow, toRow } from './rows.js';
 
 /**
  * Any Kysely instance: the caller's database type is unknown here, the audit tables are addressed by name.
@@ -27,7 +26,6 @@ export type AnyKysely = Kysely<any>;
 // biome-ignore lint/suspicious/noExplicitAny: same as AnyKysely.
 export type AnyTransaction = Transaction<any>;
 type Db = AnyKysely;
-type Row = Record<string, unknown>;
 
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
@@ -60,77 +58,6 @@ function toEvent(r: Row): AuditEvent {
   return e;
 }
 
-const nullableJson = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-
-/** The columns the COPY path writes, in this order. */
-const COPY_COLUMNS =
-  'id, chain_key, tenant_id, seq, actor_type, actor_id, action, resource_type, resource_id, before, after, changes, ip, user_agent, request_id, occurred_at, subjects, personal, prev_hash, hash';
-
-/** One COPY text-format line (tab-separated, escaped, `\\N` for null) of `audit_events` for an event. */
-export function toCopyLine(e: AuditEvent): string {
-  const f = copyField;
-  const changes = storedChanges(e);
-  return `${f(e.id)}\t${f(chainKey(e.tenantId))}\t${f(e.tenantId)}\t${e.seq}\t${f(e.actor.type)}\t${f(e.actor.id)}\t${f(
-    e.action,
-  )}\t${f(e.resource.type)}\t${f(e.resource.id)}\t${copyJson(e.before)}\t${copyJson(e.after)}\t${
-    changes === null ? '\\N' : copyJson(changes)
-  }\t${f(e.ip)}\t${f(e.userAgent)}\t${f(e.requestId)}\t${f(e.occurredAt)}\t${copyJson(e.subjects)}\t${copyJson(
-    packPersonal(e.personal, e.subjects),
-  )}\t${f(e.prevHash)}\t${f(e.hash)}\n`;
-}
-
-/** Row of `audit_events` for an event. */
-export function toRow(e: AuditEvent): Row {
-  return {
-    id: e.id,
-    chain_key: chainKey(e.tenantId),
-    tenant_id: e.tenantId,
-    seq: e.seq,
-    actor_type: e.actor.type,
-    actor_id: e.actor.id,
-    action: e.action,
-    resource_type: e.resource.type,
-    resource_id: e.resource.id,
-    before: e.before === undefined ? null : JSON.stringify(e.before),
-    after: e.after === undefined ? null : JSON.stringify(e.after),
-    changes: nullableJson(storedChanges(e)),
-    ip: e.ip,
-    user_agent: e.userAgent,
-    request_id: e.requestId,
-    occurred_at: e.occurredAt,
-    subjects: JSON.stringify(e.subjects),
-    personal: JSON.stringify(packPersonal(e.personal, e.subjects)),
-    prev_hash: e.prevHash,
-    hash: e.hash,
-  };
-}
-
-/** Row for jsonb_populate_recordset: jsonb columns as JSON values, not text. */
-function toJsonRow(e: AuditEvent): Row {
-  return {
-    id: e.id,
-    chain_key: chainKey(e.tenantId),
-    tenant_id: e.tenantId,
-    seq: e.seq,
-    actor_type: e.actor.type,
-    actor_id: e.actor.id,
-    action: e.action,
-    resource_type: e.resource.type,
-    resource_id: e.resource.id,
-    before: e.before ?? null,
-    after: e.after ?? null,
-    changes: storedChanges(e),
-    ip: e.ip,
-    user_agent: e.userAgent,
-    request_id: e.requestId,
-    occurred_at: e.occurredAt,
-    subjects: e.subjects,
-    personal: packPersonal(e.personal, e.subjects),
-    prev_hash: e.prevHash,
-    hash: e.hash,
-  };
-}
-
 function toCheckpoint(r: Row): Checkpoint {
   return {
     tenantId: (r.tenant_id as string | null) ?? null,
@@ -158,13 +85,44 @@ interface Linked {
   chunks: string[];
 }
 
-function linkAfter(group: readonly PreparedEvent[], head: Head, format: Format): Linked {
+export function linkAfter(group: readonly PreparedEvent[], head: Head, format: Format): Linked {
   const events = link(group, head.seq, head.hash);
   const chunks: string[] = [];
   // One JSON parameter per statement: far cheaper to build, send and parse than 20 per row.
   for (let i = 0; i < events.length; i += CHUNK) {
     const slice = events.slice(i, i + CHUNK);
     chunks.push(format === 'json' ? JSON.stringify(slice.map(toJsonRow)) : slice.map(toCopyLine).join(''));
+  }
+  return { after: head, events, chunks };
+}
+
+/** Events linked between two yields of {@link linkAfterYielding}. */
+const SLICE = 100;
+
+/**
+ * {@link linkAfter} in slices of {@link SLICE} events with a turn of the event loop between them:
+ * the pipelined batch is linked while the one before it is in PostgreSQL, and linking 1000 events
+ * in one go (tens of ms) held up that batch's round trips (measured: the writer sat idle).
+ */
+export async function linkAfterYielding(group: readonly PreparedEvent[], head: Head, format: Format): Promise<Linked> {
+  const events: AuditEvent[] = [];
+  const chunks: string[] = [];
+  let tail = head;
+  for (let i = 0; i < group.length; i += CHUNK) {
+    let chunk = '';
+    const rows: unknown[] = [];
+    for (let j = i; j < Math.min(group.length, i + CHUNK); j += SLICE) {
+      if (j > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const slice = link(group.slice(j, Math.min(j + SLICE, i + CHUNK, group.length)), tail.seq, tail.hash);
+      for (const e of slice) {
+        events.push(e);
+        if (format === 'json') rows.push(toJsonRow(e));
+        else chunk += toCopyLine(e);
+      }
+      const last = slice[slice.length - 1];
+      if (last) tail = { seq: last.seq, hash: last.hash };
+    }
+    chunks.push(format === 'json' ? JSON.stringify(rows) : chunk);
   }
   return { after: head, events, chunks };
 }
@@ -403,6 +361,20 @@ export function kyselyAuditStore(db: AnyKysely, options: KyselyAuditStoreOptions
   let linkedTurn: Promise<void> = Promise.resolve();
   let doneTurn: Promise<void> = Promise.resolve();
 
+  /**
+   * Links each chain of the batch after the head the batch before it will leave (`expected`), in
+   * slices (see {@link linkAfterYielding}); chains without an expected head are linked under their
+   * lock.
+   */
+  async function prelink(groups: Map<string, PreparedEvent[]>): Promise<Map<string, Linked>> {
+    const prelinked = new Map<string, Linked>();
+    for (const [key, events] of groups) {
+      const head = expected.get(key);
+      if (head) prelinked.set(key, await linkAfterYielding(events, head, format));
+    }
+    return prelinked;
+  }
+
   async function appendOwn(events: readonly PreparedEvent[]): Promise<AuditEvent[]> {
     const groups = groupByChain(dedupe(events));
     const previousLinked = linkedTurn;
@@ -421,11 +393,7 @@ export function kyselyAuditStore(db: AnyKysely, options: KyselyAuditStoreOptions
     };
     try {
       await previousLinked;
-      const prelinked = new Map<string, Linked>();
-      for (const [key, group] of groups) {
-        const head = expected.get(key);
-        if (head) prelinked.set(key, linkAfter(group, head, format));
-      }
+      const prelinked = await prelink(groups);
       await previousDone;
       return await transaction((tx) => appendIn(tx, groups, { checkIds: false, prelinked, onLinked }));
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { AnyKysely } from '@portalkit/audit/kysely';
 import { sql } from 'kysely';
-import { toRow } from '../../src/kysely/store.js';
+import { toRow } from '../../src/kysely/rows.js';
 import type { Tamper } from './store-suite.js';
 
 /** Tampering through straight SQL, as someone with database access would do it. */
