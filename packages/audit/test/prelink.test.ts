@@ -9,7 +9,13 @@ async function preparedEvents(n: number): Promise<PreparedEvent[]> {
   const events: PreparedEvent[] = [];
   const store = memoryAuditStore();
   const audit = createAuditLog({
-    store: { ...store, append: async (batch) => (events.push(...batch), store.append(batch)) },
+    store: {
+      ...store,
+      append: async (batch) => {
+        events.push(...batch);
+        return store.append(batch);
+      },
+    },
   });
   await runWithAuditContext({ tenantId: 't1', actor: { type: 'user', id: 'u1' }, ip: '203.0.113.9' }, () =>
     audit.recordMany(
