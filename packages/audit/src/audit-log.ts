@@ -13,7 +13,7 @@ import type { AuditStore, Checkpoint } from './store.js';
 import { type VerifyOptions, type VerifyResult, verifyChain } from './verify.js';
 
 /**
- * Personal field names committed through HMACs by default (matched exactly, case-insensitively, ignoring `_`/`-`).
+ * Personal field names committed through salted hashes by default (matched exactly, case-insensitively, ignoring `_`/`-`).
  *
  * @example
  * ```ts
@@ -43,7 +43,7 @@ export interface AuditLogOptions<Tx> {
   store: AuditStore<Tx>;
   /** Field names (any depth of `before`/`after`) replaced by `[REDACTED]` before storing or hashing. @default DEFAULT_REDACT_FIELDS */
   redactFields?: readonly FieldPattern[];
-  /** Field names in `before`/`after` holding personal data (committed via HMAC, erasable). @default DEFAULT_PERSONAL_FIELDS */
+  /** Field names in `before`/`after` holding personal data (committed through a salted hash, erasable). @default DEFAULT_PERSONAL_FIELDS */
   personalFields?: readonly FieldPattern[];
   /** Resource types that are people: their id is a GDPR subject of the event. @default ['user'] */
   personResourceTypes?: readonly string[];

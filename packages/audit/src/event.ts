@@ -22,17 +22,17 @@ export interface AuditResource {
 }
 
 /**
- * A personal value inside an event, committed to by the hash only through an HMAC so it can be
- * erased later without breaking the chain (see the package README, "GDPR").
+ * A personal value inside an event, committed to by the hash only through a salted hash so it can
+ * be erased later without breaking the chain (see the package README, "GDPR").
  */
 export interface PersonalEntry {
   /** Where the value sits in the event, e.g. `['actor', 'id']`, `['ip']`, `['after', 'email']`. */
   path: Array<string | number>;
   /** The person the value belongs to (their id); a pseudonym once erased. */
   subject: string;
-  /** Random HMAC key (base64url) while the value is kept; `null` once erased. */
+  /** Random salt (16 bytes, base64url) while the value is kept; `null` once erased. */
   salt: string | null;
-  /** HMAC-SHA256(salt, canonical JSON of the value), hex. This, not the value, enters the hash. */
+  /** `base64url(sha256(canonicalJson([salt, value])))`. This, not the value, enters the hash. */
   commitment: string;
 }
 
@@ -132,7 +132,7 @@ export const auditEventSchema: z.ZodType<AuditEvent> = z.object({
       path: z.array(z.union([z.string(), z.number().int()])),
       subject: z.string(),
       salt: z.string().nullable(),
-      commitment: z.string().regex(/^[0-9a-f]{64}$/),
+      commitment: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
     }),
   ),
   prevHash: z.string().regex(/^[0-9a-f]{64}$/),

@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { canonicalJson, type JsonValue } from './canonical-json.js';
 import type { AuditEvent, PersonalEntry } from './event.js';
 import { canonicalHashedBody, canonicalString } from './internal/fast-canonical.js';
@@ -16,50 +16,9 @@ const oneShot = (
 const sha256Hex = oneShot
   ? (text: string) => oneShot('sha256', text, 'hex')
   : (text: string) => createHash('sha256').update(text).digest('hex');
-
-const innerBlock = Buffer.alloc(64, 0x36);
-const outerBlock = Buffer.alloc(96, 0x5c);
-/** Bytes from here to 64 hold the pads (0x36 / 0x5c) in both blocks; below, the last key XOR pad. */
-let padFrom = 0;
-
-/**
- * HMAC-SHA256 (RFC 2104) from two one-shot digests, for ASCII keys of at most 64 bytes (the salts):
- * then key XOR ipad is ASCII text and the inner digest input can stay a string. About 1.5x as
- * fast as `createHmac` (whose per-call key object dominates for short values); equal output
- * (tested). Other keys, or no one-shot digest, use `createHmac`. The key blocks are reused between
- * calls and only the bytes the key covers are rewritten.
- */
-function hmacSha256Hex(key: string, message: string): string {
-  if (oneShot && key.length <= 64) {
-    const n = key.length;
-    let ascii = true;
-    for (let i = 0; i < n; i++) {
-      const c = key.charCodeAt(i);
-      if (c > 0x7f) {
-        ascii = false;
-        break;
-      }
-      innerBlock[i] = c ^ 0x36;
-      outerBlock[i] = c ^ 0x5c;
-    }
-    if (ascii) {
-      if (n < padFrom) {
-        innerBlock.fill(0x36, n, padFrom);
-        outerBlock.fill(0x5c, n, padFrom);
-      }
-      padFrom = n;
-      // The inner digest as a 'binary' (latin1) string written into the block: a 'buffer' result
-      // allocates a Buffer per call, measured about 3x the cost of the digest itself.
-      outerBlock.write(oneShot('sha256', innerBlock.toString('latin1') + message, 'binary'), 64, 32, 'latin1');
-      return oneShot('sha256', outerBlock, 'hex');
-    }
-    // A non-ASCII key: the blocks were partly overwritten, restore their pads below the key's end.
-    innerBlock.fill(0x36, 0, Math.max(padFrom, n));
-    outerBlock.fill(0x5c, 0, Math.max(padFrom, n));
-    padFrom = 0;
-  }
-  return createHmac('sha256', key).update(message).digest('hex');
-}
+const sha256Base64url = oneShot
+  ? (text: string) => (oneShot as (a: string, d: string, e: string) => string)('sha256', text, 'base64url')
+  : (text: string) => createHash('sha256').update(text).digest('base64url');
 
 /**
  * `prevHash` of the first event of every chain: 64 zeros.
@@ -74,19 +33,23 @@ function hmacSha256Hex(key: string, message: string): string {
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * HMAC-SHA256 commitment to a personal value: `hex(HMAC-SHA256(key = salt, canonicalJson(value)))`.
- * The salt is random per value and is destroyed on erasure, after which the commitment reveals
- * nothing about the value but still lets the chain verify.
+ * Salted-hash commitment to a personal value: `base64url(sha256(canonicalJson([salt, value])))`.
+ * The salt is 16 random bytes per value (base64url) and is destroyed on erasure, after which the
+ * commitment reveals nothing about the value (guessing it means guessing the salt) but still lets
+ * the chain verify; while the salt is kept, it binds the value (SHA-256 collision resistance).
+ * The same construction as SD-JWT disclosures: a salted hash of a JSON array.
  *
  * @example
  * ```ts
  * import { commitPersonalValue } from '@portalkit/audit';
  *
- * const c = commitPersonalValue('c2FsdA', 'ada@example.com'); // 64 hex chars
+ * const c = commitPersonalValue('MI9_ZrpljC138L0KII4clw', 'ada@example.com'); // 43 base64url chars
  * ```
  */
 export function commitPersonalValue(salt: string, value: JsonValue): string {
-  return hmacSha256Hex(salt, typeof value === 'string' ? canonicalString(value) : canonicalJson(value));
+  return sha256Base64url(
+    `[${canonicalString(salt)},${typeof value === 'string' ? canonicalString(value) : canonicalJson(value)}]`,
+  );
 }
 
 /** Copy of `root` with the value at `path` replaced (containers along the path are copied). */
@@ -133,7 +96,7 @@ export function valueAt(root: unknown, path: ReadonlyArray<string | number>): Js
 
 /**
  * The object that is canonicalized and hashed for an event: every field but `hash`, `subjects` and
- * the salts; each personal value replaced by `{ "hmac": commitment }`; the list of personal paths
+ * the salts; each personal value replaced by `{ "commitment": commitment }`; the list of personal paths
  * added as `personalPaths` so an entry cannot be dropped unnoticed.
  *
  * @example
@@ -161,7 +124,7 @@ export function hashedBody(event: Omit<AuditEvent, 'hash'>): JsonValue {
   };
   if (event.before !== undefined) body.before = event.before;
   if (event.after !== undefined) body.after = event.after;
-  for (const entry of event.personal) body = replaceAt(body, entry.path, { hmac: entry.commitment });
+  for (const entry of event.personal) body = replaceAt(body, entry.path, { commitment: entry.commitment });
   return body;
 }
 

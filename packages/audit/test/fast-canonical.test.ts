@@ -1,7 +1,7 @@
 // Property tests: the one-pass serializer of the hashed body (the hot path of every append and
 // verify) gives byte-identical output to the general RFC 8785 canonicaliser over hashedBody(), and
-// the commitment HMAC equals node:crypto's createHmac.
-import { createHash, createHmac } from 'node:crypto';
+// the personal value commitment equals its definition computed with node:crypto's createHash.
+import { createHash } from 'node:crypto';
 import {
   type AuditEvent,
   canonicalJson,
@@ -72,7 +72,8 @@ function gen(r: () => number) {
     if (k < 0.7) return Array.from({ length: Math.floor(r() * 4) }, () => value(depth + 1));
     const o: Record<string, JsonValue> = {};
     const n = Math.floor(r() * 5);
-    for (let i = 0; i < n; i++) o[r() < 0.3 ? pick(['name', 'email', '1', '01', 'hmac']) : str()] = value(depth + 1);
+    for (let i = 0; i < n; i++)
+      o[r() < 0.3 ? pick(['name', 'email', '1', '01', 'commitment']) : str()] = value(depth + 1);
     return o;
   };
   return { pick, str, value };
@@ -213,23 +214,31 @@ describe('one-pass canonical serializer of the hashed body', () => {
     ];
     const text = canonicalHashedBody(e);
     expect(text).toBe(canonicalJson(hashedBody(e)));
-    expect(text).toContain(`"list":["x",{"hmac":"${'2'.repeat(64)}"}]`);
-    expect(text).toContain(`"ip":{"hmac":"${'3'.repeat(64)}"}`);
+    expect(text).toContain(`"list":["x",{"commitment":"${'2'.repeat(64)}"}]`);
+    expect(text).toContain(`"ip":{"commitment":"${'3'.repeat(64)}"}`);
   });
 });
 
-describe('commitment HMAC', () => {
-  it('equals createHmac for salts of every kind and values with any characters', () => {
+describe('personal value commitment', () => {
+  it('is base64url(sha256(canonicalJson([salt, value]))) for salts of every kind and values with any characters', () => {
     const r = rng(42);
     const { str, value } = gen(r);
     const salts = ['c2FsdA', '', 'k'.repeat(64), 'k'.repeat(65), 'sälz', '😀', 'MI9_ZrpljC138L0KII4clw', '\u007f'];
     for (let i = 0; i < 400; i++) {
       const salt = i < salts.length ? salts[i]! : str();
       const v = value(0);
-      expect(commitPersonalValue(salt, v)).toBe(createHmac('sha256', salt).update(canonicalJson(v)).digest('hex'));
+      expect(commitPersonalValue(salt, v)).toBe(
+        createHash('sha256')
+          .update(canonicalJson([salt, v]))
+          .digest('base64url'),
+      );
       // Plain strings take the string fast path of the canonical text.
       const s = str();
-      expect(commitPersonalValue(salt, s)).toBe(createHmac('sha256', salt).update(JSON.stringify(s)).digest('hex'));
+      expect(commitPersonalValue(salt, s)).toBe(
+        createHash('sha256')
+          .update(JSON.stringify([salt, s]))
+          .digest('base64url'),
+      );
     }
   });
 });

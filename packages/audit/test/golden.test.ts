@@ -1,6 +1,10 @@
 // Golden fixture: fixed record() inputs, prepared and linked with fixed ids and salts, must give
-// exactly the events and hashes stored in fixtures/golden.json, which were computed with the code
-// before the CPU work on record() and the writer. Chains written by earlier versions keep verifying.
+// exactly the events and hashes stored in fixtures/golden.json. The events were computed with the
+// code before the CPU work on record() and the writer (2026-12-01); the commitments and hashes were
+// recomputed once, from those stored events, when personal values went from HMAC-SHA256 (hex) to
+// salted SHA-256 (base64url) commitments (2026-12-02, before any release): every other byte is as
+// it was. Chains written by a released version must keep verifying, so this file only changes with
+// a format version.
 import { readFileSync } from 'node:fs';
 import {
   type AuditEvent,
@@ -27,7 +31,7 @@ const options = {
   now: () => new Date(Date.UTC(2026, 11, 1, 12, 0, 0, 123)),
 };
 
-describe('golden events and hashes (computed before the CPU work)', () => {
+describe('golden events and hashes', () => {
   it('prepares and links the fixed inputs into byte-identical events', () => {
     const prepared = runWithAuditContext(GOLDEN_CONTEXT, () => GOLDEN_INPUTS.map((i) => prepareEvent(i, options)));
     const fixed = prepared.map((e, i) => {
@@ -51,6 +55,6 @@ describe('golden events and hashes (computed before the CPU work)', () => {
       expect(computeEventHash(e)).toBe(e.hash);
       prev = e.hash;
     }
-    expect(golden.at(-1)!.hash).toBe('590d3d5c10d44b9956bb3df443587544d0edab8c8d33fa8d29fc551e7bf7504d');
+    expect(golden.at(-1)!.hash).toBe('6191bc63423ad4bd5034a0c25bff8d4fdf9484ba156d1f6e94a991ab6343e561');
   });
 });

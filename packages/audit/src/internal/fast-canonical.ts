@@ -51,9 +51,9 @@ function num(n: number): string {
 /** Canonical text of a JSON value, with the replacements of `node` applied (same rules as canonicalJson). */
 type Personal = Omit<AuditEvent, 'hash'>['personal'];
 
-/** Replacement text of a leaf: canonical `{"hmac":"..."}`. */
+/** Replacement text of a leaf: canonical `{"commitment":"..."}`. */
 function leafText(personal: Personal, leaf: number): string {
-  return `{"hmac":${str(personal[leaf]!.commitment)}}`;
+  return `{"commitment":${str(personal[leaf]!.commitment)}}`;
 }
 
 function write(value: unknown, node: Node | undefined, personal: Personal): string {

@@ -23,7 +23,7 @@ const init: Migration = {
       .addColumn('request_id', 'text')
       .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
       .addColumn('subjects', 'jsonb', (c) => c.notNull())
-      .addColumn('personal', 'json', (c) => c.notNull()) // [path, subject index or id, salt, commitment base64url] tuples
+      .addColumn('personal', 'json', (c) => c.notNull()) // [path, subject index or id, salt, commitment] tuples
       .addColumn('prev_hash', 'text', (c) => c.notNull())
       .addColumn('hash', 'text', (c) => c.notNull())
       .addUniqueConstraint('audit_events_chain_seq', ['chain_key', 'seq'])

@@ -61,24 +61,15 @@ export function readChanges(
   return stored ?? diff(before, after);
 }
 
-/** A stored personal entry: `[path, subject (index into subjects, or the id), salt, commitment (base64url)]`. */
+/** A stored personal entry: `[path, subject (index into subjects, or the id), salt, commitment]`. */
 export type PackedPersonal = [Array<string | number>, number | string, string | null, string];
 
-/** `personal` as stored: tuples instead of objects, the subject as its index in `subjects`, the commitment in base64url. */
+/** `personal` as stored: tuples instead of objects, the subject as its index in `subjects`. */
 export function packPersonal(personal: readonly PersonalEntry[], subjects: readonly string[]): PackedPersonal[] {
   return personal.map((p) => {
     const i = subjects.indexOf(p.subject);
-    return [p.path, i >= 0 ? i : p.subject, p.salt, hexToBase64url(p.commitment)];
+    return [p.path, i >= 0 ? i : p.subject, p.salt, p.commitment];
   });
-}
-
-const scratch = Buffer.alloc(64);
-
-/** `Buffer.from(hex, 'hex').toString('base64url')` without a Buffer per call (hex of up to 64 bytes). */
-function hexToBase64url(hex: string): string {
-  if (hex.length > 128) return Buffer.from(hex, 'hex').toString('base64url');
-  const n = scratch.write(hex, 0, 'hex');
-  return scratch.toString('base64url', 0, n);
 }
 
 /** Inverse of {@link packPersonal}. */
@@ -87,6 +78,6 @@ export function unpackPersonal(packed: readonly PackedPersonal[], subjects: read
     path,
     subject: typeof subject === 'number' ? subjects[subject]! : subject,
     salt,
-    commitment: Buffer.from(commitment, 'base64url').toString('hex'),
+    commitment,
   }));
 }

@@ -155,7 +155,7 @@ export function runAuditStoreSuite(name: string, factory: () => Promise<StoreUnd
       });
     });
 
-    it('verify detects an edited personal value (committed through its HMAC)', async () => {
+    it('verify detects an edited personal value (committed through its salted hash)', async () => {
       const { audit, tamper } = await setup();
       const t = tenant();
       const events = await fill(audit, t, 3);
