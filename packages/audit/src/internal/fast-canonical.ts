@@ -178,7 +178,32 @@ function signature(personal: Personal): string {
   return sig;
 }
 
+/** The paths of the last template looked up, and that template: consecutive events usually share them. */
+let lastPaths: Array<ReadonlyArray<string | number>> = [];
+let lastTemplate: Template | null = null;
+
+/** True when `personal` lists exactly `lastPaths` (same elements, same types, same order). */
+function sameAsLast(personal: Personal): boolean {
+  if (personal.length !== lastPaths.length) return false;
+  for (let i = 0; i < personal.length; i++) {
+    const a = personal[i]!.path;
+    const b = lastPaths[i]!;
+    if (a.length !== b.length) return false;
+    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  }
+  return true;
+}
+
 function template(personal: Personal): Template | null {
+  if (lastTemplate !== null && sameAsLast(personal)) return lastTemplate;
+  const t = lookUpTemplate(personal);
+  // Copies of the paths: the event's own arrays may change later (erasure rewrites events).
+  lastPaths = personal.map((p) => p.path.slice());
+  lastTemplate = t;
+  return t;
+}
+
+function lookUpTemplate(personal: Personal): Template | null {
   const sig = signature(personal);
   let t = templates.get(sig);
   if (t !== undefined) return t;
