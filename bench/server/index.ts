@@ -115,6 +115,34 @@ async function stop(server: Server): Promise<void> {
   await rm(server.dataDir, { recursive: true, force: true });
 }
 
+/** The floor server (floor.mjs) of one framework on the bench database, for the seeded tenant. */
+async function startFloor(
+  name: string,
+  databaseUrl: string,
+  tenantId: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, 'bench', 'server', 'floor.mjs')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      FLOOR_FRAMEWORK: name,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      TENANT_ID: tenantId,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/static`)).ok) return { url, child };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} floor server did not start`);
+}
+
 async function json(url: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
   const res = await fetch(url, {
     method: 'POST',
@@ -354,6 +382,39 @@ async function bench(name: string): Promise<void> {
           `server ${(cpu.files.server / (ROUNDS * DURATION)).toFixed(2)}, load generator ${(cpu.files.loadGenerator / (ROUNDS * DURATION)).toFixed(2)}, ` +
           `PostgreSQL ${(cpu.files.postgres / (ROUNDS * DURATION)).toFixed(2)}, whole machine ${(cpu.files.machine / (ROUNDS * DURATION)).toFixed(2)} of 2`,
       );
+
+      // The floor: the same framework with nothing but the query (floor.mjs), same database and rows.
+      const floor = await startFloor(name, databaseUrl, tenantId);
+      try {
+        await cannon(`${floor.url}/static`, {}, WARMUP);
+        await cannon(`${floor.url}/files`, {}, WARMUP);
+        const floorRounds: Array<{ base: number; files: number }> = [];
+        const floorCpu = { base: 0, files: 0, served: { base: 0, files: 0 } };
+        for (let round = 0; round < ROUNDS; round++) {
+          const base = await measureCpu(floor.child.pid!, dbName, () => cannon(`${floor.url}/static`));
+          const files = await measureCpu(floor.child.pid!, dbName, () => cannon(`${floor.url}/files`));
+          if (files.result.non2xx > 0 || files.result.errors > 0)
+            throw new Error(`${name} floor: ${files.result.non2xx} non-2xx, ${files.result.errors} errors`);
+          floorRounds.push({ base: base.result.rps, files: files.result.rps });
+          floorCpu.base += base.cpu.server;
+          floorCpu.files += files.cpu.server;
+          floorCpu.served.base += base.result.latencies.length;
+          floorCpu.served.files += files.result.latencies.length;
+        }
+        const floorRatios = floorRounds.map((r) => r.files / r.base);
+        const floorMid = floorRounds[floorRatios.indexOf(median(floorRatios))]!;
+        const filesShare = median(floorRounds.map((r) => r.files)) / median(rounds.map((r) => r.files));
+        console.log(
+          `${name}: floor (same framework, no middleware/auth/tenancy/validation/logging, one precompiled query of the same 20 rows): ` +
+            `static ${floorMid.base.toFixed(0)} req/s | files ${floorMid.files.toFixed(0)} req/s (ratio ${median(floorRatios).toFixed(2)}); ` +
+            `CPU per request ${perRequest(floorCpu.base, floorCpu.served.base).toFixed(0)} µs static, ${perRequest(floorCpu.files, floorCpu.served.files).toFixed(0)} µs files; ` +
+            `the example's files list serves ${(1 / filesShare).toFixed(2)}x the floor's files requests/s`,
+        );
+      } finally {
+        const exited = new Promise((r) => floor.child.once('exit', r));
+        floor.child.kill('SIGTERM');
+        await exited;
+      }
 
       const before = await peakRssMiB(server.child.pid!);
       const payload = randomBytes(1024 * 1024)

@@ -34,6 +34,8 @@ function problemResponse(c: Context<AppEnv>, problem: ApiProblem): Response {
 }
 
 /** The Hono application: middleware, health, docs and every API route of the contract. */
+// Variables are read with `c.get(name)`, not `c.var.name`: Hono builds a new object of all the
+// variables on every `c.var` read.
 export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const https = config.publicUrl.startsWith('https:');
@@ -52,14 +54,14 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
     await runWithAuditContext({ requestId, ip: clientIp ?? null, userAgent: c.req.header('user-agent') ?? null }, () =>
       next(),
     );
-    c.var.log.info(
+    c.get('log').info(
       {
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
         durationMs: performance.now() - started,
-        tenantId: c.var.tenantId,
-        userId: c.var.userId,
+        tenantId: c.get('tenantId'),
+        userId: c.get('userId'),
       },
       'request completed',
     );
@@ -86,7 +88,7 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
   app.get('/health', (c) => c.json({ status: 'ok' as const }));
   app.get('/ready', async (c) => {
     const { ready, checks } = await platform.ready();
-    if (!ready) c.var.log.warn({ checks }, 'not ready');
+    if (!ready) c.get('log').warn({ checks }, 'not ready');
     return c.json({ status: ready ? 'ok' : 'unavailable', checks }, ready ? 200 : 503);
   });
   const openapi = openApiJson(config.publicUrl);
@@ -118,7 +120,7 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
   app.onError((err, c) => {
     let problem = problemFromError(err);
     if (!problem) {
-      c.var.log.error({ err }, 'unhandled error');
+      c.get('log').error({ err }, 'unhandled error');
       problem = internalProblem();
     }
     return problemResponse(c, problem);

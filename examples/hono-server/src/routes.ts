@@ -35,11 +35,11 @@ const authorize = (access: Access, route: RouteDefinition) =>
     }
     if (grant.tenant) c.set('tenantId', grant.tenant.id);
     // One child logger per request for both bindings (each child() costs, even below the log level).
-    if (grant.claims) c.set('log', c.var.log.child({ userId: grant.claims.sub, tenantId: grant.tenant?.id }));
+    if (grant.claims) c.set('log', c.get('log').child({ userId: grant.claims.sub, tenantId: grant.tenant?.id }));
     await next();
   });
 
-/** Validates path, query and JSON body against the contract into `c.var.input`. */
+/** Validates path, query and JSON body against the contract into the `input` variable. */
 const validate = (route: RouteDefinition) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const query: Record<string, string | string[]> = {};
@@ -80,9 +80,9 @@ function respond(c: Context<AppEnv>, result: OperationResult): Response {
 const handle = (operation: Operation) =>
   createMiddleware<AppEnv>(async (c) => {
     const result = await operation({
-      ...c.var.input,
-      claims: c.var.claims ?? null,
-      client: { ip: c.var.clientIp, userAgent: c.req.header('user-agent') },
+      ...c.get('input'),
+      claims: c.get('claims') ?? null,
+      client: { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') },
       header: (name) => c.req.header(name),
       multipart: () => ({
         headers: { 'content-type': c.req.header('content-type') },
