@@ -6,6 +6,9 @@
 //    BENCH_ROUNDS rounds and the ratio is the median round's, so a burst of load from other jobs on
 //    the shared machine hits both routes alike. Latencies are exact percentiles of every response
 //    of the files runs (autocannon's summary has no p95).
+//    Then the floor of the same framework (floor.mjs: no middleware, auth, tenancy, validation or
+//    logging; one precompiled node-postgres query of the same 20 rows, the same JSON), measured
+//    the same way on the same database: the most any server on this framework can do for the route.
 // 2. The files list query: storage_files gets BENCH_BACKGROUND_FILES rows of 1 000 other tenants
 //    and the plan of the list query (first page and a page behind a cursor) is printed: from
 //    10 000 background rows it must be one index range scan, else the bench fails.
