@@ -27,30 +27,15 @@ export function toCopyLine(e: AuditEvent): string {
   )}\t${f(e.prevHash)}\t${f(e.hash)}\n`;
 }
 
-/** Row of `audit_events` for an event. */
+/** Row of `audit_events` for an event: {@link toJsonRow} with the JSON columns as text. */
 export function toRow(e: AuditEvent): Row {
-  return {
-    id: e.id,
-    chain_key: chainKey(e.tenantId),
-    tenant_id: e.tenantId,
-    seq: e.seq,
-    actor_type: e.actor.type,
-    actor_id: e.actor.id,
-    action: e.action,
-    resource_type: e.resource.type,
-    resource_id: e.resource.id,
-    before: e.before === undefined ? null : JSON.stringify(e.before),
-    after: e.after === undefined ? null : JSON.stringify(e.after),
-    changes: nullableJson(storedChanges(e)),
-    ip: e.ip,
-    user_agent: e.userAgent,
-    request_id: e.requestId,
-    occurred_at: e.occurredAt,
-    subjects: JSON.stringify(e.subjects),
-    personal: JSON.stringify(packPersonal(e.personal, e.subjects)),
-    prev_hash: e.prevHash,
-    hash: e.hash,
-  };
+  const r = toJsonRow(e);
+  r.before = nullableJson(r.before);
+  r.after = nullableJson(r.after);
+  r.changes = nullableJson(r.changes);
+  r.subjects = JSON.stringify(r.subjects);
+  r.personal = JSON.stringify(r.personal);
+  return r;
 }
 
 /** Row for jsonb_populate_recordset: jsonb columns as JSON values, not text. */
