@@ -1,7 +1,7 @@
 import { createAuditLog, memoryAuditStore, type PreparedEvent, runWithAuditContext } from '@portalkit/audit';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../src/hashing.js';
-import { linkAfter, linkAfterYielding } from '../src/kysely/store.js';
+import { linkAfter, linkAfterYielding, type Pacer } from '../src/kysely/store.js';
 
 // The pipelined batch is linked in slices with a turn of the event loop between them
 // (linkAfterYielding); its result must be exactly what linking in one go gives.
@@ -52,6 +52,20 @@ describe('linkAfterYielding', () => {
     await pending;
     clearInterval(timer);
     // Ten slices of 100 events: the timer ran between them (linking in one go never lets it).
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('yields across many small chains of one batch too (one pacer for the batch)', async () => {
+    const events = await preparedEvents(20);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const pacer: Pacer = { linked: 0 };
+    // 60 chains of 20 events: none reaches a slice on its own, the batch does ten times over.
+    for (let chain = 0; chain < 60; chain++) {
+      const linked = await linkAfterYielding(events, { seq: chain * 100, hash: GENESIS_HASH }, 'copy', pacer);
+      expect(linked.events[0]!.seq).toBe(chain * 100 + 1);
+    }
+    clearInterval(timer);
     expect(ticks).toBeGreaterThan(0);
   });
 });

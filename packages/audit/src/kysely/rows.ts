@@ -1,5 +1,5 @@
-// The rows of `audit_events` built from linked events: COPY text lines, INSERT rows. Shared by the
-// store and the linking worker (no Kysely import here).
+// The rows of `audit_events` built from linked events: COPY text lines and INSERT rows (pure
+// functions, no Kysely; the CPU bench measures them on their own).
 import type { AuditEvent } from '../event.js';
 import { chainKey } from '../internal/chain.js';
 import { copyField, copyJson } from './copy.js';

@@ -99,12 +99,24 @@ export function linkAfter(group: readonly PreparedEvent[], head: Head, format: F
 /** Events linked between two yields of {@link linkAfterYielding}. */
 const SLICE = 100;
 
+/** Events linked since the last yield, shared by the chains of one batch. */
+export interface Pacer {
+  linked: number;
+}
+
 /**
- * {@link linkAfter} in slices of {@link SLICE} events with a turn of the event loop between them:
- * the pipelined batch is linked while the one before it is in PostgreSQL, and linking 1000 events
- * in one go (tens of ms) held up that batch's round trips (measured: the writer sat idle).
+ * {@link linkAfter} in slices of at most {@link SLICE} events with a turn of the event loop once
+ * `pacer` counts SLICE events since the last one (the pacer is shared by the chains of a batch, so
+ * many small chains yield as often as one large one): the pipelined batch is linked while the one
+ * before it is in PostgreSQL, and linking 1000 events in one go (tens of ms) held up that batch's
+ * round trips (measured: the writer sat idle).
  */
-export async function linkAfterYielding(group: readonly PreparedEvent[], head: Head, format: Format): Promise<Linked> {
+export async function linkAfterYielding(
+  group: readonly PreparedEvent[],
+  head: Head,
+  format: Format,
+  pacer: Pacer = { linked: 0 },
+): Promise<Linked> {
   const events: AuditEvent[] = [];
   const chunks: string[] = [];
   let tail = head;
@@ -112,8 +124,12 @@ export async function linkAfterYielding(group: readonly PreparedEvent[], head: H
     let chunk = '';
     const rows: unknown[] = [];
     for (let j = i; j < Math.min(group.length, i + CHUNK); j += SLICE) {
-      if (j > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (pacer.linked >= SLICE) {
+        pacer.linked = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       const slice = link(group.slice(j, Math.min(j + SLICE, i + CHUNK, group.length)), tail.seq, tail.hash);
+      pacer.linked += slice.length;
       for (const e of slice) {
         events.push(e);
         if (format === 'json') rows.push(toJsonRow(e));
@@ -368,9 +384,10 @@ export function kyselyAuditStore(db: AnyKysely, options: KyselyAuditStoreOptions
    */
   async function prelink(groups: Map<string, PreparedEvent[]>): Promise<Map<string, Linked>> {
     const prelinked = new Map<string, Linked>();
+    const pacer: Pacer = { linked: 0 };
     for (const [key, events] of groups) {
       const head = expected.get(key);
-      if (head) prelinked.set(key, await linkAfterYielding(events, head, format));
+      if (head) prelinked.set(key, await linkAfterYielding(events, head, format, pacer));
     }
     return prelinked;
   }
