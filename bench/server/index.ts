@@ -86,64 +86,61 @@ interface Server {
   dataDir: string;
 }
 
-async function start(name: string, databaseUrl: string): Promise<Server> {
-  const dataDir = await mkdtemp(join(tmpdir(), `portalkit-bench-${name}-`));
+/** Spawns `node <args>` with `env` on a free port (PORT) and waits until `readyPath` answers 2xx. */
+async function spawnServer(
+  label: string,
+  args: string[],
+  env: Record<string, string>,
+  readyPath: string,
+): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, join(root, 'examples', name, 'dist', 'main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: 'warn',
-    },
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child, dataDir };
+      if ((await fetch(`${url}${readyPath}`)).ok) return { url, child };
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`${name} did not start`);
+  throw new Error(`${label} did not start`);
+}
+
+/** Sends SIGTERM and waits for the process to exit. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function start(name: string, databaseUrl: string): Promise<Server> {
+  const dataDir = await mkdtemp(join(tmpdir(), `portalkit-bench-${name}-`));
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const { url, child } = await spawnServer(
+    name,
+    [...profile, join(root, 'examples', name, 'dist', 'main.js')],
+    { DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    '/health',
+  );
+  return { url, child, dataDir };
 }
 
 async function stop(server: Server): Promise<void> {
-  const exited = new Promise((r) => server.child.once('exit', r));
-  server.child.kill('SIGTERM');
-  await exited;
+  await stopChild(server.child);
   await rm(server.dataDir, { recursive: true, force: true });
 }
 
 /** The floor server (floor.mjs) of one framework on the bench database, for the seeded tenant. */
-async function startFloor(
-  name: string,
-  databaseUrl: string,
-  tenantId: string,
-): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'bench', 'server', 'floor.mjs')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      FLOOR_FRAMEWORK: name,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      TENANT_ID: tenantId,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/static`)).ok) return { url, child };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${name} floor server did not start`);
+function startFloor(name: string, databaseUrl: string, tenantId: string) {
+  return spawnServer(
+    `${name} floor server`,
+    [join(root, 'bench', 'server', 'floor.mjs')],
+    { FLOOR_FRAMEWORK: name, DATABASE_URL: databaseUrl, TENANT_ID: tenantId },
+    '/static',
+  );
 }
 
 async function json(url: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
@@ -414,9 +411,7 @@ async function bench(name: string): Promise<void> {
             `the example's files list serves ${(1 / filesShare).toFixed(2)}x the floor's files requests/s`,
         );
       } finally {
-        const exited = new Promise((r) => floor.child.once('exit', r));
-        floor.child.kill('SIGTERM');
-        await exited;
+        await stopChild(floor.child);
       }
 
       const before = await peakRssMiB(server.child.pid!);
