@@ -33,9 +33,9 @@ function problemResponse(c: Context<AppEnv>, problem: ApiProblem): Response {
   });
 }
 
-/** The Hono application: middleware, health, docs and every API route of the contract. */
 // Variables are read with `c.get(name)`, not `c.var.name`: Hono builds a new object of all the
 // variables on every `c.var` read.
+/** The Hono application: middleware, health, docs and every API route of the contract. */
 export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const https = config.publicUrl.startsWith('https:');

@@ -4,20 +4,17 @@ import { canonicalJson, type JsonValue } from './canonical-json.js';
 import type { AuditEvent, PersonalEntry } from './event.js';
 import { canonicalHashedBody, canonicalString } from './internal/fast-canonical.js';
 
-// One-shot digest (Node >= 20.12); older Node 20 releases use Hash and Hmac objects.
+// One-shot digest (Node >= 20.12); older Node 20 releases use Hash objects.
 const oneShot = (
   crypto as {
-    hash?: {
-      (algorithm: string, data: string | Buffer, encoding: 'hex' | 'binary'): string;
-      (algorithm: string, data: string | Buffer, encoding: 'buffer'): Buffer;
-    };
+    hash?: (algorithm: string, data: string | Buffer, encoding: 'hex' | 'base64url') => string;
   }
 ).hash;
 const sha256Hex = oneShot
   ? (text: string) => oneShot('sha256', text, 'hex')
   : (text: string) => createHash('sha256').update(text).digest('hex');
 const sha256Base64url = oneShot
-  ? (text: string) => (oneShot as (a: string, d: string, e: string) => string)('sha256', text, 'base64url')
+  ? (text: string) => oneShot('sha256', text, 'base64url')
   : (text: string) => createHash('sha256').update(text).digest('base64url');
 
 /**
