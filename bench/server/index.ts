@@ -19,7 +19,8 @@
 // postgres://postgres@127.0.0.1:5432/test) and built servers (`pnpm build`).
 // Env: BENCH_SECONDS (per run, 5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (5), BENCH_SERVERS
 // (express-server,hono-server), BENCH_BACKGROUND_FILES (200000), BENCH_CPU_PROF=<dir> (server runs
-// with --cpu-prof; open the .cpuprofile in Chrome DevTools).
+// with --cpu-prof; open the .cpuprofile in Chrome DevTools), BENCH_NODE_OPTIONS (NODE_OPTIONS of the
+// example and floor servers, e.g. `--max-semi-space-size=64`; unset: Node's defaults).
 //
 // What the profiles said (2026-12-01, Node 20, the machine 100 % busy with other jobs):
 // - The old bench warmed up /health only: the files route was measured cold (pool connections,
@@ -95,7 +96,12 @@ async function spawnServer(
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createClient, isApiError, type PortalkitClient } from '@portalkit/client';
 import { routeList } from '@portalkit/client/contract';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, removeTemplates, SERVERS, startServer } from './harness.js';
 import { tokenFromMail } from './mail.js';
 import { MODES, useModes } from './modes.js';
@@ -221,6 +221,26 @@ describe.each(SERVERS)('%s', (name) => {
         ).toBe('413 payload_too_large');
         const listed = await a.files.list(tenantA, { tag: 'logo' });
         expect(listed.items.map((f) => f.id)).toEqual([file.id]);
+        // The request's log line carries its request id, tenant and user.
+        const requestId = `files-list-${suffix}`;
+        const logged = await fetch(`${server.url}/api/v1/tenants/${tenantA}/files?limit=5`, {
+          headers: { authorization: `Bearer ${(await a.tokens.get())?.accessToken}`, 'x-request-id': requestId },
+        });
+        expect(logged.status).toBe(200);
+        const aliceId = (await a.auth.me()).user.id;
+        await vi.waitFor(() => {
+          const lines = server.logs.filter((l) => l.requestId === requestId);
+          expect(lines).toEqual([
+            expect.objectContaining({
+              msg: 'request completed',
+              tenantId: tenantA,
+              userId: aliceId,
+              method: 'GET',
+              path: `/api/v1/tenants/${tenantA}/files`,
+              status: 200,
+            }),
+          ]);
+        });
         expect((await a.files.list(tenantA, { q: 'final' })).items).toHaveLength(1);
         expect((await a.files.list(tenantA, { q: 'nothing-like-it' })).items).toHaveLength(0);
         expect((await a.files.get(tenantA, file.id)).file.id).toBe(file.id);

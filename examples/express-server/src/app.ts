@@ -32,24 +32,34 @@ export interface Services {
   platform: Platform;
 }
 
-/** x-request-id from the caller when well-formed, else a new one; a child logger and an audit context per request. */
+/**
+ * x-request-id from the caller when well-formed, else a new one; the request's logger; a summary
+ * line when the response is finished; an audit context per request.
+ */
 function requestContext(log: Logger): RequestHandler {
   return (req, res, next) => {
     const requestId = requestIdFrom(req.get('x-request-id'));
     res.locals.requestId = requestId;
-    res.locals.log = log.child({ requestId });
+    // The request's logger carries the ids known when it is asked for. It is made only when
+    // something logs (pino's child() costs even below the level); the summary line below passes
+    // the same ids to the root logger instead.
+    Object.defineProperty(res.locals, 'log', {
+      get: () => log.child({ requestId, tenantId: res.locals.tenantId, userId: res.locals.userId }),
+    });
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      if (!log.isLevelEnabled('info')) return;
       // Path only: query strings may carry signed-URL signatures.
-      res.locals.log.info(
+      log.info(
         {
+          requestId,
+          tenantId: res.locals.tenantId,
+          userId: res.locals.userId,
           method: req.method,
           path: req.path,
           status: res.statusCode,
           durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-          tenantId: res.locals.tenantId,
-          userId: res.locals.userId,
         },
         'request completed',
       );

@@ -7,8 +7,8 @@ declare global {
     interface Locals {
       /** The request id echoed in `x-request-id` and in every log line of the request. */
       requestId: string;
-      /** The request's logger (child of the server's, carrying requestId, then tenantId and userId). */
-      log: Logger;
+      /** The request's logger: a child of the server's carrying requestId, tenantId and userId as known when read. */
+      readonly log: Logger;
       /** Verified access-token claims, set by the access middleware. */
       claims?: AccessTokenClaims;
       /** Authenticated user id. */

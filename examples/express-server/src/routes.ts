@@ -23,8 +23,6 @@ function authorize(access: Access, route: RouteDefinition): RequestHandler {
       res.locals.userId = grant.claims.sub;
     }
     if (grant.tenant) res.locals.tenantId = grant.tenant.id;
-    // One child logger per request for both bindings (each child() costs, even below the log level).
-    if (grant.claims) res.locals.log = res.locals.log.child({ userId: grant.claims.sub, tenantId: grant.tenant?.id });
     next();
   };
 }

@@ -40,10 +40,14 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const https = config.publicUrl.startsWith('https:');
 
+  // The request's logger, with the ids known when something logs: made only then (pino's child()
+  // costs even below the level). The summary line passes the same ids to the root logger.
+  const requestLog = (c: Context<AppEnv>) =>
+    log.child({ requestId: c.get('requestId'), tenantId: c.get('tenantId'), userId: c.get('userId') });
+
   app.use(async (c, next) => {
     const requestId = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
-    c.set('log', log.child({ requestId }));
     c.header('x-request-id', requestId);
     const clientIp = config.trustProxy
       ? (c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? getConnInfo(c).remote.address)
@@ -54,14 +58,16 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
     await runWithAuditContext({ requestId, ip: clientIp ?? null, userAgent: c.req.header('user-agent') ?? null }, () =>
       next(),
     );
-    c.get('log').info(
+    if (!log.isLevelEnabled('info')) return;
+    log.info(
       {
+        requestId,
+        tenantId: c.get('tenantId'),
+        userId: c.get('userId'),
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
         durationMs: performance.now() - started,
-        tenantId: c.get('tenantId'),
-        userId: c.get('userId'),
       },
       'request completed',
     );
@@ -88,7 +94,7 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
   app.get('/health', (c) => c.json({ status: 'ok' as const }));
   app.get('/ready', async (c) => {
     const { ready, checks } = await platform.ready();
-    if (!ready) c.get('log').warn({ checks }, 'not ready');
+    if (!ready) requestLog(c).warn({ checks }, 'not ready');
     return c.json({ status: ready ? 'ok' : 'unavailable', checks }, ready ? 200 : 503);
   });
   const openapi = openApiJson(config.publicUrl);
@@ -120,7 +126,7 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
   app.onError((err, c) => {
     let problem = problemFromError(err);
     if (!problem) {
-      c.get('log').error({ err }, 'unhandled error');
+      requestLog(c).error({ err }, 'unhandled error');
       problem = internalProblem();
     }
     return problemResponse(c, problem);

@@ -15,7 +15,6 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     clientIp: string | undefined;
-    log: Logger;
     input: RouteInput;
     claims?: AccessTokenClaims;
     userId?: string;

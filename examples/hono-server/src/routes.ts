@@ -34,8 +34,6 @@ const authorize = (access: Access, route: RouteDefinition) =>
       c.set('userId', grant.claims.sub);
     }
     if (grant.tenant) c.set('tenantId', grant.tenant.id);
-    // One child logger per request for both bindings (each child() costs, even below the log level).
-    if (grant.claims) c.set('log', c.get('log').child({ userId: grant.claims.sub, tenantId: grant.tenant?.id }));
     await next();
   });
 
