@@ -414,7 +414,8 @@ async function bench(name: string): Promise<void> {
           `${name}: floor (same framework, no middleware/auth/tenancy/validation/logging, one precompiled query of the same 20 rows): ` +
             `static ${floorMid.base.toFixed(0)} req/s | files ${floorMid.files.toFixed(0)} req/s (ratio ${median(floorRatios).toFixed(2)}); ` +
             `CPU per request ${perRequest(floorCpu.base, floorCpu.served.base).toFixed(0)} µs static, ${perRequest(floorCpu.files, floorCpu.served.files).toFixed(0)} µs files; ` +
-            `the example's files list serves ${(1 / filesShare).toFixed(2)}x the floor's files requests/s`,
+            `the example's files list serves ${(1 / filesShare).toFixed(2)}x the floor's files requests/s and ` +
+            `${(median(rounds.map((r) => r.files)) / median(floorRounds.map((r) => r.base))).toFixed(2)}x the floor's static requests/s`,
         );
       } finally {
         await stopChild(floor.child);
