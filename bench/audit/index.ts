@@ -13,13 +13,13 @@ import { pipeline } from 'node:stream/promises';
 import { createAuditLog, runWithAuditContext } from '@portalkit/audit';
 import { type AnyKysely, type KyselyAuditStoreOptions, kyselyAuditStore, migrateAudit } from '@portalkit/audit/kysely';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import pg, { type Submittable } from 'pg';
 import { sampleContext, sampleInput } from './sample.js';
 
 // pg-copy-streams is a dev dependency of @portalkit/audit (an optional peer): resolve it from there.
 const copyStreams = createRequire(createRequire(import.meta.url).resolve('@portalkit/audit/package.json'))(
   'pg-copy-streams',
-) as { from(text: string): NodeJS.WritableStream };
+) as { from(text: string): Submittable & NodeJS.WritableStream };
 
 const ADMIN = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const N = Number(process.env.AUDIT_BENCH_EVENTS ?? 50_000);
@@ -120,9 +120,7 @@ try {
         }).join('');
         await pipeline(
           Readable.from([Buffer.from(text)]),
-          client.query(
-            copyStreams.from(`COPY audit_events (${columns.join(', ')}) FROM STDIN`),
-          ) as NodeJS.WritableStream,
+          client.query(copyStreams.from(`COPY audit_events (${columns.join(', ')}) FROM STDIN`)),
         );
       }
     } finally {
