@@ -156,13 +156,20 @@ describe.each(SERVERS)('%s', (name) => {
     it.skipIf(!modes.available('services'))('GET /ready answers 503 naming the failing check', async () => {
       const server = await startServer(name, { ...modes.env('services'), STORAGE_BUCKET: 'no-such-bucket-here' });
       try {
-        const res = await fetch(`${server.url}/ready`);
+        const res = await fetch(`${server.url}/ready`, { headers: { 'x-request-id': 'ready-check-503' } });
         expect(res.status).toBe(503);
         expect(await res.json()).toEqual({
           status: 'unavailable',
           checks: { database: 'ok', storage: 'failed', cache: 'ok' },
         });
         expect((await fetch(`${server.url}/health`)).status).toBe(200);
+        // A line logged while serving a request carries the request's id.
+        await vi.waitFor(() => {
+          expect(server.logs.filter((l) => l.requestId === 'ready-check-503').map((l) => l.msg)).toEqual([
+            'not ready',
+            'request completed',
+          ]);
+        });
       } finally {
         await server.stop();
       }
