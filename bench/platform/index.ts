@@ -18,7 +18,6 @@
 // Needs PostgreSQL (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test) and `pnpm build`.
 // Env: BENCH_RUNS (sequential runs per variant, 2000), BENCH_SECONDS (2), BENCH_ROUNDS (5),
 // BENCH_CONCURRENCY (32).
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,15 +28,14 @@ import { routes } from '@portalkit/client/contract';
 import { createPlatform, loadConfig, type Platform } from '@portalkit/platform';
 import { createAccess, createOperations, fileDto, validateRouteInput } from '@portalkit/platform/http';
 import pg from 'pg';
+import { printableAdminUrl, withDatabase } from '../shared/database.js';
+import { FILES_PAGE_SQL, filesPage } from '../shared/files-page.mjs';
 
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUNS = Number(process.env.BENCH_RUNS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const PASSWORD = 'violet-otter-harbour-93';
-const SQL = `select * from storage_files where tenant_id = $1 and status = 'ready'
-  order by created_at desc, id desc limit $2`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -109,20 +107,14 @@ async function saturate(fn: Variant): Promise<{ rps: number; cpuUs: number }> {
   return { rps: done / elapsed, cpuUs: (used.user + used.system) / done };
 }
 
-async function main() {
-  const name = `pk_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+async function run(url: string) {
   const dataDir = await mkdtemp(join(tmpdir(), 'portalkit-bench-platform-'));
   const platform = await createPlatform({
-    config: loadConfig({ DATA_DIR: dataDir, DATABASE_URL: url.toString(), LOG_LEVEL: 'silent' }, { name: 'bench' }),
+    config: loadConfig({ DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: 'silent' }, { name: 'bench' }),
     background: false,
   });
   // The baseline's pool: the platform's size (10), the same database.
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
   try {
     const { token, tenantId } = await seed(platform, join(dataDir, 'mail'));
     const access = createAccess(platform);
@@ -132,20 +124,8 @@ async function main() {
     const query = { limit: '20' };
 
     const baseline: Variant = async () => {
-      const { rows } = await pool.query(SQL, [tenantId, 21]);
-      const items = rows.slice(0, 20).map((r) => ({
-        id: r.id,
-        name: r.name,
-        size: Number(r.size),
-        contentType: r.content_type,
-        checksum: r.checksum,
-        category: r.category,
-        tags: r.tags,
-        status: r.status,
-        createdAt: r.created_at.toISOString(),
-        createdBy: r.created_by,
-      }));
-      return JSON.stringify({ items, nextCursor: rows.length > 20 ? 'next' : null });
+      const { rows } = await pool.query(FILES_PAGE_SQL, [tenantId, 21]);
+      return JSON.stringify(filesPage(rows, 20));
     };
     const request = { requestId: 'bench', ip: '127.0.0.1', userAgent: 'bench' };
     const full: Variant = () =>
@@ -181,7 +161,7 @@ async function main() {
     }
 
     console.log(
-      `PostgreSQL ${adminUrl.replace(/\/\/[^@]*@/, '//')}, 20 files of one tenant; ${RUNS} sequential runs per variant (median)`,
+      `PostgreSQL ${printableAdminUrl()}, 20 files of one tenant; ${RUNS} sequential runs per variant (median)`,
     );
     const lat = await sequential({ baseline, platform: full });
     const us = (ms: number) => `${(ms * 1000).toFixed(0).padStart(5)} µs`;
@@ -224,12 +204,10 @@ async function main() {
     await platform.close();
     await pool.end();
     await rm(dataDir, { recursive: true, force: true });
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
   }
 }
 
-main().catch((error) => {
+withDatabase(run).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { FILES_PAGE_SQL, filesPage } from '../shared/files-page.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const framework = process.env.FLOOR_FRAMEWORK;
@@ -16,24 +17,10 @@ const fromExample = createRequire(join(root, 'examples', framework, 'package.jso
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const tenantId = process.env.TENANT_ID;
 const port = Number(process.env.PORT);
-const SQL = `select * from storage_files where tenant_id = $1 and status = 'ready'
-  order by created_at desc, id desc limit $2`;
 
 async function files() {
-  const { rows } = await pool.query(SQL, [tenantId, 21]);
-  const items = rows.slice(0, 20).map((r) => ({
-    id: r.id,
-    name: r.name,
-    size: Number(r.size),
-    contentType: r.content_type,
-    checksum: r.checksum,
-    category: r.category,
-    tags: r.tags,
-    status: r.status,
-    createdAt: r.created_at.toISOString(),
-    createdBy: r.created_by,
-  }));
-  return { items, nextCursor: rows.length > 20 ? 'next' : null };
+  const { rows } = await pool.query(FILES_PAGE_SQL, [tenantId, 21]);
+  return filesPage(rows, 20);
 }
 
 if (framework === 'hono-server') {

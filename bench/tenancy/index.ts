@@ -1,18 +1,17 @@
 // Kysely tenant scope plugin overhead on PostgreSQL: a scoped select/update against the same
 // query with the tenant predicate written by hand, compile + execute, median of many runs,
 // alternating the two variants so machine noise hits both alike. Also the compile-only cost.
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { runWithTenant } from '@portalkit/tenancy';
 import { tenantScopePlugin } from '@portalkit/tenancy/kysely';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { printableAdminUrl, withDatabase } from '../shared/database.js';
 
 interface DB {
   items: { id: string; tenant_id: string; title: string; n: number };
 }
 
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3000);
 const TENANTS = 20;
 const ROWS_PER_TENANT = 1000;
@@ -22,14 +21,8 @@ const median = (xs: number[]) => {
   return s[Math.floor(s.length / 2)] as number;
 };
 
-async function main() {
-  const name = `pk_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+async function run(url: string) {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
   pool.on('error', () => undefined); // the idle client is terminated when the bench database is dropped
   const raw = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const scoped = raw.withPlugin(tenantScopePlugin({ tables: ['items'] }));
@@ -70,8 +63,6 @@ async function main() {
     await runWithTenant(tenant, () => measure(variants, compileOnly));
   } finally {
     await raw.destroy();
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
   }
 }
 
@@ -115,7 +106,7 @@ async function measure(
       return ratio;
     };
     console.log(
-      `PostgreSQL ${adminUrl.replace(/\/\/[^@]*@/, '//')}, ${TENANTS * ROWS_PER_TENANT} rows, ${RUNS} runs each, median, one pooled connection`,
+      `PostgreSQL ${printableAdminUrl()}, ${TENANTS * ROWS_PER_TENANT} rows, ${RUNS} runs each, median, one pooled connection`,
     );
     const s = line('select (compile+execute)', 'select by hand', 'select scoped');
     const u = line('update (compile+execute)', 'update by hand', 'update scoped');
@@ -127,7 +118,7 @@ async function measure(
   }
 }
 
-main().catch((error) => {
+withDatabase(run).catch((error) => {
   console.error(error);
   process.exit(1);
 });
