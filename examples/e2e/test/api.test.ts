@@ -146,6 +146,26 @@ describe.each(SERVERS)('%s', (name) => {
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-methods')).toMatch(/POST/);
+      // Settings are checked field by field against the contract (400 naming each field), and
+      // nothing of a refused change is stored.
+      const refused = await fetch(`${server.url}/api/v1/tenants/${tenantA}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'Renamed',
+          settings: { theme: 'dark', allowedOrigins: ['https://app.acme.test/path'] },
+        }),
+      });
+      expect(refused.status).toBe(400);
+      const problem = (await refused.json()) as { code: string; errors: Array<{ path: string }> };
+      expect(problem.code).toBe('validation_failed');
+      expect(problem.errors.map((e) => e.path)).toEqual(
+        expect.arrayContaining(['settings', 'settings.allowedOrigins.0']),
+      );
+      expect((await a.tenants.get(tenantA)).tenant).toMatchObject({
+        name: 'Acme Inc',
+        settings: { allowedOrigins: ['https://app.acme.test'] },
+      });
     });
 
     run('invitations: admin invites, the invitee accepts with a matching verified e-mail', async () => {

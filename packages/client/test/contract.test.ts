@@ -76,7 +76,33 @@ describe('contract: request bodies', () => {
 
   it('needs at least one field to update a tenant', () => {
     expect(updateTenantBodySchema.safeParse({}).success).toBe(false);
-    expect(updateTenantBodySchema.safeParse({ settings: { theme: 'dark' } }).success).toBe(true);
+    expect(updateTenantBodySchema.safeParse({ settings: { allowedOrigins: ['https://app.acme.com'] } }).success).toBe(
+      true,
+    );
+  });
+
+  it('takes the tenant settings the servers store, and rejects unknown or malformed ones', () => {
+    const ok = updateTenantBodySchema.safeParse({
+      settings: {
+        branding: { displayName: 'Acme', logoUrl: 'https://acme.com/logo.png', primaryColor: '#1a2b3c' },
+        allowedOrigins: ['https://app.acme.com', 'https://*.acme.com', 'http://localhost:5173'],
+        customDomains: ['files.acme.com'],
+        limits: { maxMembers: 50, maxStorageBytes: 0, maxFileSizeBytes: 1024 },
+      },
+    });
+    expect(ok.success).toBe(true);
+    for (const settings of [
+      { theme: 'dark' },
+      { branding: { colour: '#000000' } },
+      { allowedOrigins: ['https://app.acme.com/path'] },
+      { customDomains: ['Files.Acme.com'] },
+      { branding: { logoUrl: 'http://acme.com/logo.png' } },
+      { limits: { maxMembers: 0 } },
+    ]) {
+      const result = updateTenantBodySchema.safeParse({ settings });
+      expect(result.success, JSON.stringify(settings)).toBe(false);
+      expect(result.error?.issues[0]?.path[0]).toBe('settings');
+    }
   });
 
   it('checks direct-upload announcements and multipart text fields', () => {

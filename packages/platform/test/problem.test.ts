@@ -123,6 +123,12 @@ describe('problemFromError maps every code of every package', () => {
       }),
     );
     expect(invalid?.extra.errors).toEqual([{ path: 'password', message: 'too common' }]);
+    const settings = problemFromError(
+      new TenancyError('invalid_input', 'tenant settings are invalid (see error.fields)', {
+        fields: [{ path: 'settings.allowedOrigins.0', message: 'must be an origin' }],
+      }),
+    );
+    expect(settings?.extra.errors).toEqual([{ path: 'settings.allowedOrigins.0', message: 'must be an origin' }]);
     const limited = problemFromError(new AuthError('rate_limited', 'slow down', { retryAfterMs: 2_500 }));
     expect(limited?.extra.headers).toEqual({ 'retry-after': '3' });
   });

@@ -146,9 +146,10 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
   },
   updateTenant: {
     summary: 'Rename a tenant or change its settings',
-    description: 'Updates name and/or settings.',
+    description:
+      'Updates name and/or settings. Settings replace the old ones as a whole; `allowedOrigins` is the per-tenant CORS allow-list.',
     errors: [],
-    example: { name: 'Acme GmbH', settings: { theme: 'dark' } },
+    example: { name: 'Acme GmbH', settings: { allowedOrigins: ['https://app.acme.com'] } },
   },
   deleteTenant: {
     summary: 'Delete a tenant',

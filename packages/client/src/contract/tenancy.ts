@@ -27,19 +27,77 @@ export const slugSchema = z
   .regex(/^[a-z0-9](-?[a-z0-9])*$/, 'must be lowercase letters and digits with single dashes between them')
   .meta({ description: 'URL-safe tenant slug, unique.', examples: ['acme-inc'] });
 
+const hostnameSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, {
+    message: 'must be a lower-case host name such as app.example.com',
+  });
+
+const originSchema = z
+  .string()
+  .max(300)
+  .regex(/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/, {
+    message: 'must be an origin such as https://app.example.com (scheme, host, optional port, no path)',
+  });
+
 /**
- * Free-form tenant settings: a JSON object.
+ * Tenant settings: branding, the CORS origins allowed to call the tenant's routes from a browser,
+ * custom domains and limits. Unknown keys are rejected (400), never silently stored. The same
+ * rules as `tenantSettingsSchema` of `@portalkit/tenancy`, which the servers store with (a
+ * platform test checks that the two agree).
  *
  * @example
  * ```ts
  * import { tenantSettingsSchema } from '@portalkit/client/contract';
  *
- * tenantSettingsSchema.parse({ theme: 'dark' });
+ * tenantSettingsSchema.parse({ allowedOrigins: ['https://app.acme.com'], branding: { primaryColor: '#1a2b3c' } });
+ * tenantSettingsSchema.safeParse({ theme: 'dark' }).success; // false: unknown key
  * ```
  */
 export const tenantSettingsSchema = z
-  .record(z.string(), z.unknown())
-  .meta({ description: 'Tenant settings (JSON object).', examples: [{ theme: 'dark' }] });
+  .strictObject({
+    /** Branding shown to the tenant's users. */
+    branding: z
+      .strictObject({
+        /** Name shown in the UI, 1..200 characters. */
+        displayName: z.string().min(1).max(200).optional(),
+        /** Logo URL (https only). */
+        logoUrl: z
+          .url({ protocol: /^https$/ })
+          .max(2000)
+          .optional(),
+        /** Main colour, `#rrggbb`. */
+        primaryColor: z
+          .string()
+          .regex(/^#[0-9a-fA-F]{6}$/, { message: 'must be a hex colour such as #1a2b3c' })
+          .optional(),
+      })
+      .optional(),
+    /** Origins allowed to call the tenant's routes from a browser (`https://*.example.com` for any subdomain). */
+    allowedOrigins: z.array(originSchema).max(100).optional(),
+    /** Lower-case host names that resolve to this tenant. */
+    customDomains: z.array(hostnameSchema).max(50).optional(),
+    /** Quotas. */
+    limits: z
+      .strictObject({
+        /** Maximum number of members. */
+        maxMembers: z.number().int().positive().optional(),
+        /** Maximum total bytes stored. */
+        maxStorageBytes: z.number().int().nonnegative().optional(),
+        /** Maximum size of one file. */
+        maxFileSizeBytes: z.number().int().positive().optional(),
+      })
+      .optional(),
+  })
+  .meta({
+    description:
+      'Tenant settings: branding, CORS origins allowed from browsers, custom domains, limits. Unknown keys are rejected.',
+    examples: [
+      { allowedOrigins: ['https://app.acme.com'], branding: { displayName: 'Acme', primaryColor: '#1a2b3c' } },
+    ],
+  });
 
 /**
  * A tenant as answered by the API. `settings` is present when the server stores any.

@@ -202,8 +202,10 @@ function fromTenancy(err: TenancyError): Mapping {
       return new ApiProblem(409, 'conflict', strip(err.message));
     case 'last_admin':
       return new ApiProblem(409, 'conflict', 'a tenant keeps at least one admin');
-    case 'invalid_input':
-      return new ApiProblem(400, 'validation_failed', strip(err.message));
+    case 'invalid_input': {
+      const errors = err.fields.map((f) => ({ path: f.path, message: f.message }));
+      return new ApiProblem(400, 'validation_failed', strip(err.message), errors.length > 0 ? { errors } : {});
+    }
     case 'tenant_suspended':
       return new ApiProblem(403, 'tenant_suspended', 'this tenant is suspended');
     case 'forbidden':
