@@ -49,6 +49,19 @@ describe('buildOpenApi', () => {
     ]);
   });
 
+  it('lists the answers the servers give besides the generic ones', () => {
+    const op = (path: string, method: string) => doc.paths[path]![method] as Record<string, Json>;
+    const download = op('/api/v1/tenants/{tenantId}/files/{fileId}/download', 'get');
+    expect(Object.keys(download.responses)).toEqual(expect.arrayContaining(['200', '206', '302', '416']));
+    expect(download.responses['416'].headers['Content-Range']).toBeDefined();
+    const exported = op('/api/v1/tenants/{tenantId}/audit-events/export', 'get');
+    expect(Object.keys(exported.responses['200'].content).sort()).toEqual(['application/x-ndjson', 'text/csv']);
+    expect(op('/api/v1/auth/register', 'post').responses['429']).toBeDefined();
+    for (const path of ['/api/v1/auth/verify-email', '/api/v1/auth/reset-password']) {
+      expect(op(path, 'post').responses['401'], path).toBeDefined();
+    }
+  });
+
   it('is plain JSON (survives a round trip)', () => {
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });

@@ -161,6 +161,11 @@ export interface TenancyService {
   findTenant(hint: TenantHint): Promise<Tenant | null>;
   /** The tenants a user belongs to, with their role, cursor-paginated. */
   listTenantsForUser(userId: string, page?: PageOptions): Promise<Page<TenantMembership>>;
+  /**
+   * Every tenant a user belongs to, with their role (all pages of {@link TenancyService.listTenantsForUser}
+   * read in turn): for answers that list them all, such as a user's memberships in a token or `/me`.
+   */
+  listAllTenantsForUser(userId: string): Promise<TenantMembership[]>;
   /** Changes name and/or settings; `not_found`, `invalid_input`. */
   updateTenant(tenantId: string, input: UpdateTenantInput): Promise<Tenant>;
   /** Sets status `suspended`. */
@@ -356,6 +361,16 @@ export function createTenancy(options: TenancyOptions): TenancyService {
         (p) => store.listTenantsForUser(id, p),
         (m) => m.tenant.id,
       );
+    },
+    async listAllTenantsForUser(userId) {
+      const all: TenantMembership[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page<TenantMembership> = await service.listTenantsForUser(userId, { limit: 100, cursor });
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return all;
     },
     async updateTenant(tenantId, input) {
       const patch: { name?: string; settings?: TenantSettings } = {};

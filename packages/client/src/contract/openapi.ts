@@ -170,8 +170,19 @@ function successOf(route: RouteDefinition): Record<string, JsonSchema> {
     ok.content = { 'text/html': { schema: { type: 'string' } } };
   }
   responses[String(route.status)] = ok;
+  if (route.name === 'exportAuditEvents') {
+    ok.content = {
+      'text/csv': { schema: { type: 'string' } },
+      'application/x-ndjson': { schema: { type: 'string' } },
+    };
+  }
   if (route.name === 'downloadFile') {
     responses['206'] = { description: 'The requested byte range (Range header).' };
+    responses['416'] = {
+      description: 'No byte of the requested range is inside the file.',
+      headers: { 'Content-Range': { description: '`bytes */<size>`', schema: { type: 'string' } } },
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    };
     responses['302'] = {
       description: 'Redirect to a short-lived signed URL of the storage provider.',
       headers: { Location: { description: 'The signed URL.', schema: { type: 'string', format: 'uri' } } },

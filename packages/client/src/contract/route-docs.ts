@@ -54,14 +54,15 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
   register: {
     summary: 'Create an account',
     description:
-      'Answers 202 whether or not the e-mail is taken (no enumeration). A weak password answers 400 validation_failed saying why.',
-    errors: [],
+      'Answers 202 whether or not the e-mail is taken (no enumeration). A weak password answers 400 validation_failed saying why. At most 10 registrations per client address per hour (429 rate_limited).',
+    errors: ['rate_limited'],
     example: { email: 'ada@example.com', password: 'correct horse battery staple', name: 'Ada Lovelace' },
   },
   verifyEmail: {
     summary: 'Verify an e-mail address',
-    description: 'Consumes the single-use verification token (valid 24 h) from the e-mail link.',
-    errors: [],
+    description:
+      'Consumes the single-use verification token (valid 24 h) from the e-mail link; an unknown, used or expired token answers 401.',
+    errors: ['unauthorized'],
     example: { token: 'k3J9x0-example-token' },
   },
   resendVerification: {
@@ -103,8 +104,9 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
   },
   resetPassword: {
     summary: 'Set a new password with a reset token',
-    description: 'Consumes the single-use reset token (valid 1 h); every session of the user is revoked.',
-    errors: [],
+    description:
+      'Consumes the single-use reset token (valid 1 h); every session of the user is revoked. An unknown, used or expired token answers 401.',
+    errors: ['unauthorized'],
     example: { token: 'k3J9x0-example-token', password: 'a brand new passphrase' },
   },
   changePassword: {
@@ -228,7 +230,7 @@ export const routeDocs: Readonly<Record<RouteName, RouteDoc>> = {
   downloadFile: {
     summary: "A file's bytes",
     description:
-      '302 to a short-lived signed URL (S3-compatible providers) or the bytes (local provider), with Content-Disposition: attachment; Range is honoured.',
+      '302 to a short-lived signed URL (S3-compatible providers) or the bytes (local provider), with Content-Disposition: attachment; Range is honoured (206), and a range outside the file answers 416 with Content-Range: bytes */<size>.',
     errors: [],
   },
   deleteFile: {

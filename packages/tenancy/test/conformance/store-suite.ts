@@ -131,6 +131,18 @@ export function runTenantStoreSuite(
       await expectCode(t.listTenantsForUser(pager, { limit: 101 }), 'invalid_input');
     });
 
+    it('lists every tenant of a user, past one page of 100', async () => {
+      const t = tenancy();
+      const many = uid('many');
+      const ids: string[] = [];
+      for (let i = 0; i < 101; i++)
+        ids.push((await t.createTenant({ name: `M${i}`, slug: slug('many') }, { userId: many })).id);
+      const all = await t.listAllTenantsForUser(many);
+      expect(all.map((m) => m.tenant.id).sort()).toEqual([...ids].sort());
+      expect(all.every((m) => m.role === 'admin')).toBe(true);
+      expect(await t.listAllTenantsForUser(uid('nobody'))).toEqual([]);
+    });
+
     it('adds, lists (paginated), re-roles and removes members', async () => {
       const t = tenancy();
       const tenant = await t.createTenant({ name: 'A', slug: slug() }, { userId: 'u0' });
