@@ -90,6 +90,8 @@ function discardStore(): AuditStore {
     checkpoints: unused,
     retentionBoundary: unused,
     purge: unused,
+    chains: unused,
+    deleteChain: unused,
     bySubject: unused,
     rewritePersonal: unused,
   } as AuditStore;

@@ -6,10 +6,10 @@ import { type CheckpointKeys, createCheckpointSigner } from './checkpoints.js';
 import { AuditError } from './errors.js';
 import type { AuditEvent, PersonalEntry, PreparedEvent, RecordInput } from './event.js';
 import { type ExportFormat, formatEvents } from './export.js';
-import { replaceAt, valueAt } from './hashing.js';
+import { GENESIS_HASH, replaceAt, valueAt } from './hashing.js';
 import { prepareEvent } from './internal/prepare.js';
 import { DEFAULT_REDACT_FIELDS, type FieldPattern, fieldMatcher } from './redaction.js';
-import type { AuditStore, Checkpoint } from './store.js';
+import type { AuditStore, ChainSummary, Checkpoint } from './store.js';
 import { type VerifyOptions, type VerifyResult, verifyChain } from './verify.js';
 
 /**
@@ -115,6 +115,46 @@ export interface ChainPurgeResult extends PurgeResult {
   tenantId: string | null;
 }
 
+/**
+ * Options of {@link AuditLog.purgeChain}.
+ *
+ * @example
+ * ```ts
+ * // The chain was found broken and investigated (exported, reported): delete it anyway.
+ * await audit.purgeChain('t_8f2c', { verify: false } satisfies PurgeChainOptions);
+ * ```
+ */
+export interface PurgeChainOptions {
+  /**
+   * Verify the whole chain first and refuse with `chain_broken` when it was tampered with (the
+   * evidence would go with it). `false` deletes a broken chain too, e.g. one left partly deleted
+   * by a failure half-way on MongoDB.
+   * @default true
+   */
+  verify?: boolean;
+}
+
+/**
+ * Result of {@link AuditLog.purgeChain}: what the chain was when it was deleted. It holds no
+ * personal data; log or keep it as the record that the trail existed and was closed.
+ *
+ * @example
+ * ```ts
+ * const { tenantId, deleted, seq, headHash } = await audit.purgeChain('t_8f2c');
+ * logger.info({ tenantId, deleted, seq, headHash }, 'audit trail of a deleted tenant purged');
+ * ```
+ */
+export interface PurgedChain {
+  /** The chain's tenant. */
+  tenantId: string | null;
+  /** Events deleted (fewer than `seq` when retention had already purged older ones). */
+  deleted: number;
+  /** Seq of the chain head when it was deleted (0 when the chain did not exist). */
+  seq: number;
+  /** Hash of the chain head when it was deleted (64 zeros when the chain did not exist). */
+  headHash: string;
+}
+
 /** Result of {@link AuditLog.eraseSubject}. */
 export interface ErasureResult {
   /** The pseudonym that replaced the person's id in every event. */
@@ -153,6 +193,21 @@ export interface AuditLog<Tx = never> {
   purge(options: PurgeOptions): Promise<PurgeResult>;
   /** {@link AuditLog.purge} for every chain (a retention cron job); returns the chains where events were deleted. */
   purgeAll(options: Omit<PurgeOptions, 'tenantId'>): Promise<ChainPurgeResult[]>;
+  /**
+   * Every chain that has a head (one per tenant with events, plus the platform's), ascending tenant
+   * id with the platform chain first, each with its head and the time of its newest stored event.
+   * With `idleBefore`, only chains whose newest stored event occurred before that time (and chains
+   * whose events retention purged). Flushes the buffer first.
+   */
+  chains(options?: { idleBefore?: Date }): AsyncGenerator<ChainSummary>;
+  /**
+   * Deletes a whole chain: every event, every checkpoint and the head, after verifying it (see
+   * {@link PurgeChainOptions.verify}). Nothing of the trail remains: `verify` then reports an
+   * empty, valid chain, and a later event for that tenant starts a new chain at seq 1. Meant for
+   * the trail of a deleted tenant once its export window is over. `conflict` when an event was
+   * appended meanwhile. Do not run it at the same time as {@link AuditLog.purge} on the same chain.
+   */
+  purgeChain(tenantId: string | null, options?: PurgeChainOptions): Promise<PurgedChain>;
   /** Every event by or about a person, across tenants (oldest first), for a GDPR access request. */
   exportSubject(subjectId: string): AsyncGenerator<AuditEvent>;
   /** Pseudonymizes a person's personal values in every event, destroying their commitment salts; `verify` still holds. */
@@ -389,6 +444,52 @@ export function createAuditLog<Tx = never>(options: AuditLogOptions<Tx>): AuditL
       return out;
     },
 
+    async *chains(options = {}) {
+      const { idleBefore } = options;
+      if (idleBefore !== undefined && (!(idleBefore instanceof Date) || Number.isNaN(idleBefore.getTime()))) {
+        throw new AuditError('invalid_query', 'chains() needs idleBefore to be a valid Date');
+      }
+      await flush();
+      let after: string | null | undefined;
+      for (;;) {
+        const page = await wrapStore('chains', () =>
+          store.chains({
+            limit: 500,
+            ...(idleBefore ? { idleBefore } : {}),
+            ...(after === undefined ? {} : { after }),
+          }),
+        );
+        yield* page;
+        if (page.length < 500) return;
+        after = page[page.length - 1]!.tenantId;
+      }
+    },
+
+    async purgeChain(tenantId, purgeOptions = {}) {
+      if (tenantId === undefined) {
+        throw new AuditError('invalid_query', 'purgeChain() needs the tenant id (null for the platform trail)');
+      }
+      await flush();
+      const head = await wrapStore('purgeChain', () => store.head(tenantId));
+      if (!head) return { tenantId, deleted: 0, seq: 0, headHash: GENESIS_HASH };
+      if (purgeOptions.verify !== false) {
+        // Never destroy evidence of tampering unnoticed: the chain must verify up to this head.
+        const check = await wrapStore('purgeChain', () =>
+          verifyChain(store as AuditStore<unknown>, signer, { tenantId }),
+        );
+        if (!check.valid) {
+          throw new AuditError(
+            'chain_broken',
+            `refusing to purge the chain: it is broken at seq ${check.seq} (${check.reason}); investigate with verify(), then purgeChain(tenantId, { verify: false })`,
+          );
+        }
+        if (check.headHash !== head.hash) throw moved(tenantId);
+      }
+      const deleted = await wrapStore('purgeChain', () => store.deleteChain(tenantId, head.seq));
+      if (deleted === null) throw moved(tenantId);
+      return { tenantId, deleted, seq: head.seq, headHash: head.hash };
+    },
+
     async *exportSubject(subjectId) {
       await flush();
       let afterId: string | undefined;
@@ -445,6 +546,13 @@ export function createAuditLog<Tx = never>(options: AuditLogOptions<Tx>): AuditL
     checkpointTimer.unref();
   }
   return log;
+}
+
+function moved(tenantId: string | null): AuditError {
+  return new AuditError(
+    'conflict',
+    `the chain of ${tenantId === null ? 'the platform' : `tenant "${tenantId}"`} moved while being purged (an event was appended); nothing was deleted, retry`,
+  );
 }
 
 function filters(q: Omit<AuditQuery, 'cursor' | 'limit'>) {

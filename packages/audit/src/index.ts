@@ -8,6 +8,8 @@ export {
   DEFAULT_PERSONAL_FIELDS,
   ERASED,
   type ErasureResult,
+  type PurgeChainOptions,
+  type PurgedChain,
   type PurgeOptions,
   type PurgeResult,
 } from './audit-log.js';
@@ -46,6 +48,14 @@ export {
 } from './hashing.js';
 export { type MemoryAuditStore, memoryAuditStore } from './memory-store.js';
 export { DEFAULT_REDACT_FIELDS, type FieldPattern, fieldMatcher, REDACTED, redact } from './redaction.js';
-export type { AppendOptions, AuditStore, ChainHead, Checkpoint, StoreQuery } from './store.js';
+export type {
+  AppendOptions,
+  AuditStore,
+  ChainHead,
+  ChainQuery,
+  ChainSummary,
+  Checkpoint,
+  StoreQuery,
+} from './store.js';
 export { uuidv7, uuidv7Time } from './uuid-v7.js';
 export type { VerifyFailure, VerifyOptions, VerifyResult } from './verify.js';

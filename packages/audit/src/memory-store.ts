@@ -1,6 +1,6 @@
 import type { AuditEvent, PreparedEvent } from './event.js';
 import { chainKey, dedupe, groupByChain, link, tenantOf } from './internal/chain.js';
-import type { AppendOptions, AuditStore, ChainHead, Checkpoint, StoreQuery } from './store.js';
+import type { AppendOptions, AuditStore, ChainHead, ChainSummary, Checkpoint, StoreQuery } from './store.js';
 
 /** The in-memory store, plus direct access to its rows for tests and tamper drills. */
 export interface MemoryAuditStore extends AuditStore<never> {
@@ -134,6 +134,40 @@ export function memoryAuditStore(): MemoryAuditStore {
       rows.splice(0, rows.length, ...keep);
       await this.saveCheckpoint(anchor);
       return deleted;
+    },
+
+    async chains({ idleBefore, after, limit }) {
+      const out: ChainSummary[] = [];
+      const keys = [...heads.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const key of keys) {
+        if (out.length >= limit) break;
+        if (after !== undefined && key <= chainKey(after)) continue;
+        const head = heads.get(key)!;
+        let last: number | null = null;
+        for (const e of chains.get(key) ?? []) {
+          const t = Date.parse(e.occurredAt);
+          if (last === null || t > last) last = t;
+        }
+        if (idleBefore && last !== null && last >= idleBefore.getTime()) continue;
+        out.push({
+          tenantId: tenantOf(key),
+          seq: head.seq,
+          hash: head.hash,
+          lastEventAt: last === null ? null : new Date(last).toISOString(),
+        });
+      }
+      return out;
+    },
+
+    async deleteChain(tenantId, seq) {
+      const key = chainKey(tenantId);
+      if (heads.get(key)?.seq !== seq) return null;
+      const rows = chains.get(key) ?? [];
+      for (const e of rows) ids.delete(e.id);
+      chains.delete(key);
+      checkpoints.delete(key);
+      heads.delete(key);
+      return rows.length;
     },
 
     async bySubject(subjectId, { afterId, limit }) {

@@ -10,6 +10,54 @@ export interface ChainHead {
   hash: string;
 }
 
+/**
+ * One chain as {@link AuditStore.chains} lists it: its head and when its newest stored event
+ * occurred.
+ *
+ * @example
+ * ```ts
+ * import type { ChainSummary } from '@portalkit/audit';
+ *
+ * const idle = (c: ChainSummary, cutoff: Date) => c.lastEventAt === null || Date.parse(c.lastEventAt) < cutoff.getTime();
+ * ```
+ */
+export interface ChainSummary {
+  /** Tenant of the chain (`null`: platform chain). */
+  tenantId: string | null;
+  /** Sequence number of the chain head (the last event appended, even when it was purged since). */
+  seq: number;
+  /** Hash of the chain head. */
+  hash: string;
+  /** ISO time of the newest stored event (the latest `occurredAt`); `null` when retention purged them all. */
+  lastEventAt: string | null;
+}
+
+/**
+ * Filters of {@link AuditStore.chains}.
+ *
+ * @example
+ * ```ts
+ * import type { ChainQuery } from '@portalkit/audit';
+ *
+ * const firstPage: ChainQuery = { idleBefore: new Date(Date.now() - 30 * 86_400_000), limit: 100 };
+ * ```
+ */
+export interface ChainQuery {
+  /**
+   * Only chains whose newest stored event occurred before this time, and chains without stored
+   * events. @default undefined (every chain)
+   */
+  idleBefore?: Date;
+  /**
+   * Only chains after this one in the listing order (ascending tenant id, the platform chain
+   * first): the `tenantId` of the last chain of the previous page, `null` for the platform chain.
+   * @default undefined (from the first chain)
+   */
+  after?: string | null;
+  /** Page size. */
+  limit: number;
+}
+
 /** A signed statement that a chain had `headHash` at `seq` (see {@link AuditLog.checkpoint}). */
 export interface Checkpoint {
   /** Tenant of the chain (`null`: platform chain). */
@@ -100,6 +148,17 @@ export interface AuditStore<Tx = never> {
   retentionBoundary(tenantId: string | null, cutoff: Date): Promise<AuditEvent | null>;
   /** Atomically stores `anchor` and deletes the chain's events with `seq <= throughSeq`. Returns how many were deleted. */
   purge(tenantId: string | null, throughSeq: number, anchor: Checkpoint): Promise<number>;
+  /**
+   * Chains that have a head (at least one event was ever appended), ascending tenant id with the
+   * platform chain first, each with the time of its newest stored event.
+   */
+  chains(query: ChainQuery): Promise<ChainSummary[]>;
+  /**
+   * Atomically deletes a whole chain (every event, every checkpoint and its head) when its head is
+   * still at `seq`; a later append to that tenant starts a new chain at seq 1. Returns how many
+   * events were deleted, or `null` (nothing deleted) when the head is no longer at `seq`.
+   */
+  deleteChain(tenantId: string | null, seq: number): Promise<number | null>;
   /** Events whose `subjects` contain `subjectId`, across tenants, ascending id, after `afterId`. */
   bySubject(subjectId: string, options: { afterId?: string; limit: number }): Promise<AuditEvent[]>;
   /**

@@ -5,7 +5,7 @@ import { AuditError } from '../errors.js';
 import type { AuditEvent, PreparedEvent } from '../event.js';
 import { GENESIS_HASH } from '../hashing.js';
 import { chainKey, dedupe, groupByChain, link, tenantOf } from '../internal/chain.js';
-import type { AuditStore, ChainHead, Checkpoint, StoreQuery } from '../store.js';
+import type { AuditStore, ChainHead, ChainSummary, Checkpoint, StoreQuery } from '../store.js';
 import { uuidv7 } from '../uuid-v7.js';
 import {
   type AuditPgClient,
@@ -540,6 +540,56 @@ export function kyselyAuditStore(db: AnyKysely, options: KyselyAuditStoreOptions
           .executeTakeFirst();
         return Number(result.numDeletedRows);
       });
+    },
+
+    async chains({ idleBefore, after, limit }) {
+      // One index probe per head (audit_events_occurred: chain_key, occurred_at) for the newest event.
+      const lastEventAt = sql<
+        Date | string | null
+      >`(SELECT max(e.occurred_at) FROM audit_events e WHERE e.chain_key = h.chain_key)`;
+      let query = db
+        .selectFrom(
+          db
+            .selectFrom('audit_chain_heads as h')
+            .select(['h.chain_key', 'h.seq', 'h.hash', lastEventAt.as('last_event_at')])
+            .where('h.seq', '>', 0)
+            .$if(after !== undefined, (q) => q.where('h.chain_key', '>', chainKey(after ?? null)))
+            .as('c'),
+        )
+        .selectAll();
+      if (idleBefore) {
+        query = query.where((eb) => eb.or([eb('last_event_at', 'is', null), eb('last_event_at', '<', idleBefore)]));
+      }
+      const rows = await query.orderBy('chain_key', 'asc').limit(limit).execute();
+      return rows.map(
+        (r): ChainSummary => ({
+          tenantId: tenantOf(r.chain_key as string),
+          seq: Number(r.seq),
+          hash: r.hash as string,
+          lastEventAt: r.last_event_at === null ? null : new Date(r.last_event_at as string | Date).toISOString(),
+        }),
+      );
+    },
+
+    async deleteChain(tenantId, seq) {
+      const key = chainKey(tenantId);
+      // The head row lock keeps appenders of this chain out until the chain is gone; they then
+      // create a new head at seq 0. A head that moved means events arrived: delete nothing.
+      const deleted = await db.transaction().execute(async (trx) => {
+        const head = await trx
+          .selectFrom('audit_chain_heads')
+          .select('seq')
+          .where('chain_key', '=', key)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!head || Number(head.seq) !== seq) return null;
+        const events = await trx.deleteFrom('audit_events').where('chain_key', '=', key).executeTakeFirst();
+        await trx.deleteFrom('audit_checkpoints').where('chain_key', '=', key).execute();
+        await trx.deleteFrom('audit_chain_heads').where('chain_key', '=', key).execute();
+        return Number(events.numDeletedRows);
+      });
+      expected.delete(key);
+      return deleted;
     },
 
     async bySubject(subjectId, { afterId, limit }) {

@@ -3,7 +3,7 @@ import { AuditError } from '../errors.js';
 import type { AuditEvent, PreparedEvent } from '../event.js';
 import { GENESIS_HASH } from '../hashing.js';
 import { chainKey, dedupe, groupByChain, link, tenantOf } from '../internal/chain.js';
-import type { AuditStore, ChainHead, Checkpoint, StoreQuery } from '../store.js';
+import type { AuditStore, ChainHead, ChainSummary, Checkpoint, StoreQuery } from '../store.js';
 import { uuidv7 } from '../uuid-v7.js';
 
 /** Options of {@link mongoAuditStore}. */
@@ -357,6 +357,65 @@ export function mongoAuditStore(db: Db, options: MongoAuditStoreOptions = {}): M
         await checkpoints.insertOne({ ...anchor, chainKey: chainKey(tenantId) });
         const result = await events.deleteMany({ chainKey: chainKey(tenantId), seq: { $lte: throughSeq } });
         return result.deletedCount;
+      });
+    },
+
+    chains({ idleBefore, after, limit }) {
+      return wrap('chains', async () => {
+        const out: ChainSummary[] = [];
+        let cursor = after === undefined ? undefined : chainKey(after);
+        // Heads in pages, one indexed look-up (chainKey, occurredAt) per head for its newest event.
+        while (out.length < limit) {
+          const filter: Filter<HeadDoc> = {
+            seq: { $gt: 0 },
+            ...(cursor === undefined ? {} : { chainKey: { $gt: cursor } }),
+          };
+          const page = await heads.find(filter).sort({ chainKey: 1 }).limit(limit).toArray();
+          for (const head of page) {
+            const [newest] = await events
+              .find({ chainKey: head.chainKey }, { projection: { occurredAt: 1 } })
+              .sort({ occurredAt: -1 })
+              .limit(1)
+              .toArray();
+            const last = newest ? new Date(newest.occurredAt) : null;
+            if (idleBefore && last && last.getTime() >= idleBefore.getTime()) continue;
+            out.push({
+              tenantId: tenantOf(head.chainKey),
+              seq: Number(head.seq),
+              hash: head.hash,
+              lastEventAt: last ? last.toISOString() : null,
+            });
+            if (out.length >= limit) break;
+          }
+          if (page.length < limit) break;
+          cursor = page[page.length - 1]!.chainKey;
+        }
+        return out;
+      });
+    },
+
+    deleteChain(tenantId, seq) {
+      const key = chainKey(tenantId);
+      return wrap('deleteChain', async () => {
+        // Take the chain's lease (appenders wait), check the head, then delete events, checkpoints
+        // and, last, the head document with the lease. Without a transaction a failure half-way
+        // leaves the chain partly deleted (verify reports it); deleteChain can be run again.
+        const token = uuidv7();
+        const now = new Date();
+        const locked = await heads.findOneAndUpdate(
+          { chainKey: key, seq, $or: [{ lockedBy: null }, { lockedUntil: { $lt: now } }] },
+          { $set: { lockedBy: token, lockedUntil: new Date(now.getTime() + leaseMs) } },
+          { returnDocument: 'after' },
+        );
+        if (!locked) {
+          const head = await heads.findOne({ chainKey: key });
+          if (!head || Number(head.seq) !== seq) return null;
+          throw new AuditError('conflict', `chain "${key || '(platform)'}" is being written to (retry later)`);
+        }
+        const deleted = await events.deleteMany({ chainKey: key });
+        await checkpoints.deleteMany({ chainKey: key });
+        await heads.deleteOne({ chainKey: key, lockedBy: token });
+        return deleted.deletedCount;
       });
     },
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type AuditEvent,
   type AuditStore,
+  type ChainSummary,
   computeEventHash,
   createAuditLog,
   GENESIS_HASH,
@@ -325,6 +326,146 @@ export function runAuditStoreSuite(name: string, factory: () => Promise<StoreUnd
         code: 'chain_broken',
       });
       expect((await audit.query({ tenantId: t })).items).toHaveLength(4);
+    });
+
+    const listChains = async (
+      audit: Awaited<ReturnType<typeof setup>>['audit'],
+      options?: { idleBefore?: Date },
+    ): Promise<ChainSummary[]> => {
+      const out: ChainSummary[] = [];
+      for await (const chain of audit.chains(options)) out.push(chain);
+      return out;
+    };
+    const platformEvent = (audit: Awaited<ReturnType<typeof setup>>['audit']) =>
+      audit.record({
+        action: 'tenant.created',
+        resource: { type: 'tenant', id: null },
+        tenantId: null,
+        actor: { type: 'system', id: null },
+      });
+
+    it('lists chains (platform first) with head and newest event time, by idleness, in pages', async () => {
+      const { audit, store } = await setup();
+      const [a, b] = [tenant(), tenant()];
+      const ea = await fill(audit, a, 3);
+      const eb = await fill(audit, b, 2);
+      await platformEvent(audit);
+      const all = await listChains(audit);
+      expect(all[0]?.tenantId).toBeNull();
+      expect(all.find((c) => c.tenantId === a)).toEqual({
+        tenantId: a,
+        seq: 3,
+        hash: ea[2]!.hash,
+        lastEventAt: ea[2]!.occurredAt,
+      });
+      expect(all.find((c) => c.tenantId === b)).toMatchObject({ seq: 2, lastEventAt: eb[1]!.occurredAt });
+      expect(new Set(all.map((c) => c.tenantId)).size).toBe(all.length);
+
+      // Idle: the newest event occurred strictly before the time.
+      const ours = (list: ChainSummary[]) => list.map((c) => c.tenantId).filter((t) => t === a || t === b);
+      expect(ours(await listChains(audit, { idleBefore: new Date(ea[2]!.occurredAt) }))).toEqual([]);
+      expect(ours(await listChains(audit, { idleBefore: new Date(Date.parse(ea[2]!.occurredAt) + 1) }))).toEqual([a]);
+      expect(ours(await listChains(audit, { idleBefore: new Date(Date.parse(eb[1]!.occurredAt) + 1) })).sort()).toEqual(
+        [a, b].sort(),
+      );
+      await expect(listChains(audit, { idleBefore: new Date(Number.NaN) })).rejects.toMatchObject({
+        code: 'invalid_query',
+      });
+
+      // Store pages of 2, each after the last chain of the previous one, give the same list.
+      const paged: ChainSummary[] = [];
+      let after: string | null | undefined;
+      for (;;) {
+        const page = await store.chains({ limit: 2, ...(after === undefined ? {} : { after }) });
+        paged.push(...page);
+        if (page.length < 2) break;
+        after = page[page.length - 1]!.tenantId;
+      }
+      expect(paged).toEqual(all);
+
+      // A chain whose events retention purged is still listed, idle, without a newest event.
+      clock += 100 * 86_400_000;
+      expect((await audit.purge({ tenantId: a, olderThanDays: 1 })).deleted).toBe(3);
+      expect((await listChains(audit, { idleBefore: new Date(0) })).find((c) => c.tenantId === a)).toEqual({
+        tenantId: a,
+        seq: 3,
+        hash: ea[2]!.hash,
+        lastEventAt: null,
+      });
+    });
+
+    it('purges a whole chain (events, checkpoints, head): verify then holds for an empty chain', async () => {
+      const { audit, store } = await setup();
+      const [t, other] = [tenant(), tenant()];
+      const person = `user_${randomUUID().slice(0, 8)}`;
+      const e = await fill(audit, t, 5, person);
+      await audit.checkpoint(t);
+      expect((await audit.purge({ tenantId: t, before: new Date(e[2]!.occurredAt) })).deleted).toBe(2);
+      const eo = await fill(audit, other, 2);
+      await platformEvent(audit);
+      const platformHead = await store.head(null);
+      const mine = async () => {
+        const out = [];
+        for await (const ev of audit.exportSubject(person)) out.push(ev);
+        return out;
+      };
+      expect(await mine()).toHaveLength(2);
+
+      expect(await audit.purgeChain(t)).toEqual({ tenantId: t, deleted: 3, seq: 5, headHash: e[4]!.hash });
+      expect(await store.head(t)).toBeNull();
+      expect(await store.checkpoints(t)).toEqual([]);
+      expect(await store.readChain(t, { limit: 10 })).toEqual([]);
+      expect((await audit.query({ tenantId: t })).items).toEqual([]);
+      expect(await mine()).toEqual([]);
+      expect((await listChains(audit)).map((c) => c.tenantId)).not.toContain(t);
+      expect(await audit.verify({ tenantId: t })).toEqual({
+        valid: true,
+        count: 0,
+        headHash: GENESIS_HASH,
+        checkpoints: 0,
+      });
+      // The other chains are untouched.
+      expect(await audit.verify({ tenantId: other })).toMatchObject({ valid: true, count: 2, headHash: eo[1]!.hash });
+      expect(await store.head(null)).toEqual(platformHead);
+      expect((await audit.verify({ tenantId: null })).valid).toBe(true);
+
+      // Nothing left to purge; a later event starts a new chain.
+      expect(await audit.purgeChain(t)).toEqual({ tenantId: t, deleted: 0, seq: 0, headHash: GENESIS_HASH });
+      const [first] = await fill(audit, t, 1);
+      expect(first).toMatchObject({ seq: 1, prevHash: GENESIS_HASH });
+      expect(await audit.verify({ tenantId: t })).toMatchObject({ valid: true, count: 1 });
+    });
+
+    it('purges no chain that is tampered with (unless told not to verify) or whose head moved', async () => {
+      const { audit, store, tamper } = await setup();
+      const t = tenant();
+      const e = await fill(audit, t, 3);
+      expect(await store.deleteChain(t, 2)).toBeNull();
+      expect(await store.deleteChain(tenant(), 1)).toBeNull();
+      expect(await store.head(t)).toMatchObject({ seq: 3 });
+
+      // A writer appended after purgeChain read the head (seq 2): nothing is deleted.
+      let reads = 0;
+      const stale = {
+        ...store,
+        head: async (id: string | null) => (reads++ === 0 ? { tenantId: t, seq: 2, hash: e[1]!.hash } : store.head(id)),
+      };
+      const staleLog = createAuditLog({ store: stale, checkpoints: { privateKey: keys.privateKey }, now });
+      await expect(staleLog.purgeChain(t)).rejects.toMatchObject({ code: 'conflict' });
+      reads = 0;
+      await expect(staleLog.purgeChain(t, { verify: false })).rejects.toMatchObject({ code: 'conflict' });
+      expect((await audit.query({ tenantId: t })).items).toHaveLength(3);
+
+      await tamper.replaceEvent({ ...e[1]!, action: 'x.y' });
+      await expect(audit.purgeChain(t)).rejects.toMatchObject({ code: 'chain_broken' });
+      expect((await audit.query({ tenantId: t })).items).toHaveLength(3);
+      expect(await audit.purgeChain(t, { verify: false })).toEqual({
+        tenantId: t,
+        deleted: 3,
+        seq: 3,
+        headHash: e[2]!.hash,
+      });
+      expect(await store.head(t)).toBeNull();
     });
 
     it('exports every event by or about a person and erases them without breaking verify', async () => {
