@@ -68,8 +68,17 @@ export interface Config {
   sweepIntervalMs: number;
   /** `AUDIT_RETENTION_DAYS`: delete audit events older than this many days; unset (the default) keeps them forever. */
   auditRetentionDays: number | undefined;
-  /** `AUDIT_RETENTION_INTERVAL_MS` (1 h): period of the retention job when it is on. */
+  /**
+   * `AUDIT_RETENTION_INTERVAL_MS` (1 h): period of the audit jobs (retention when it is on, and the
+   * purge of deleted tenants' trails).
+   */
   auditRetentionIntervalMs: number;
+  /**
+   * `AUDIT_DELETED_TENANT_DAYS` (30): export window of a deleted tenant's audit trail, in days
+   * (0..3650). The whole trail is purged once its newest event is older than this and the tenant no
+   * longer exists; until then `platform.audit.export({ tenantId, format })` still reads it.
+   */
+  auditDeletedTenantDays: number;
   /** `AUDIT_CHECKPOINT_KEY`: Ed25519 private key (PKCS#8 PEM) signing retention checkpoints; unset means one kept in `DATA_DIR`. */
   auditCheckpointKey: string | undefined;
   /** `TRUST_PROXY` (false): take the client address from `X-Forwarded-For`. */
@@ -153,6 +162,7 @@ const schema = z.object({
   SWEEP_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
   AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
   AUDIT_RETENTION_INTERVAL_MS: int(1000, 604_800_000).default(3_600_000),
+  AUDIT_DELETED_TENANT_DAYS: int(0, 3650).default(30),
   AUDIT_CHECKPOINT_KEY: z
     .string()
     .regex(/-----BEGIN PRIVATE KEY-----/, 'must be an Ed25519 private key in PKCS#8 PEM')
@@ -312,6 +322,7 @@ export function loadConfig(
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     auditRetentionIntervalMs: e.AUDIT_RETENTION_INTERVAL_MS,
+    auditDeletedTenantDays: e.AUDIT_DELETED_TENANT_DAYS,
     auditCheckpointKey: e.AUDIT_CHECKPOINT_KEY,
     trustProxy: e.TRUST_PROXY,
   };

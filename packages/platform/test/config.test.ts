@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       sweepIntervalMs: 60_000,
       auditRetentionDays: undefined,
       auditRetentionIntervalMs: 3_600_000,
+      auditDeletedTenantDays: 30,
       trustProxy: false,
     });
     expect(config.allowedTypes).toEqual([
@@ -112,6 +113,22 @@ describe('loadConfig', () => {
   it('requires a bucket for an object-store provider', () => {
     const err = failure({ STORAGE_PROVIDER: 's3' });
     expect(err.issues).toEqual([{ variable: 'STORAGE_BUCKET', message: 'required when STORAGE_PROVIDER is s3' }]);
+  });
+
+  it('reads AUDIT_DELETED_TENANT_DAYS (0..3650) and names it in its error', () => {
+    expect(loadConfig({ AUDIT_DELETED_TENANT_DAYS: '0' }).auditDeletedTenantDays).toBe(0);
+    expect(loadConfig({ AUDIT_DELETED_TENANT_DAYS: ' 3650 ' }).auditDeletedTenantDays).toBe(3650);
+    expect(loadConfig({ AUDIT_DELETED_TENANT_DAYS: '' }).auditDeletedTenantDays).toBe(30);
+    expect(CONFIG_VARIABLES).toContain('AUDIT_DELETED_TENANT_DAYS');
+    const messages = (value: string) => failure({ AUDIT_DELETED_TENANT_DAYS: value }).issues;
+    expect(messages('3651')).toEqual([
+      { variable: 'AUDIT_DELETED_TENANT_DAYS', message: 'must be at most 3650 (got "3651")' },
+    ]);
+    for (const bad of ['-1', '1.5', 'thirty']) {
+      expect(messages(bad), bad).toEqual([
+        { variable: 'AUDIT_DELETED_TENANT_DAYS', message: `must be a whole number between 0 and 3650 (got "${bad}")` },
+      ]);
+    }
   });
 
   it('accepts mongodb:// and knows the name of every variable it reads', () => {
