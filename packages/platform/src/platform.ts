@@ -1,6 +1,12 @@
 import { createHash, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { type AuditLog, type ChainPurgeResult, createAuditLog, getAuditContext } from '@portalkit/audit';
+import {
+  type AuditLog,
+  type ChainPurgeResult,
+  createAuditLog,
+  getAuditContext,
+  type PurgedChain,
+} from '@portalkit/audit';
 import {
   type AccessTokens,
   type AuthService,
@@ -63,6 +69,19 @@ export interface RetentionTick {
   purged: ChainPurgeResult[];
 }
 
+/** Result of one {@link Platform.purgeDeletedTenantTrails} tick. */
+export interface DeletedTenantsTick {
+  /** `false` when another instance holds the audit jobs' lock this tick. */
+  ran: boolean;
+  /**
+   * The trails purged, each with what it was (events deleted, final seq and head hash): tenants
+   * that no longer exist and whose newest event is older than `AUDIT_DELETED_TENANT_DAYS`.
+   */
+  purged: PurgedChain[];
+  /** Tenants whose trail could not be purged this tick (logged; tried again on the next tick). */
+  failed: string[];
+}
+
 /** The packages composed over one database, one cache and one mailer, with their background jobs. */
 export interface Platform {
   /** The configuration it was built from. */
@@ -96,6 +115,13 @@ export interface Platform {
   sweepStorage(): Promise<SweepResult>;
   /** One audit retention tick (what the background loop runs every `AUDIT_RETENTION_INTERVAL_MS`). */
   purgeAuditTrail(): Promise<RetentionTick>;
+  /**
+   * One purge of deleted tenants' audit trails (what the background loop runs every
+   * `AUDIT_RETENTION_INTERVAL_MS`, after retention): every chain whose tenant no longer exists and
+   * whose newest event is older than `AUDIT_DELETED_TENANT_DAYS` is deleted whole (events,
+   * checkpoints, head). Shares the retention job's lock: one instance at a time.
+   */
+  purgeDeletedTenantTrails(): Promise<DeletedTenantsTick>;
   /** Checks database, storage and cache (each bounded to 2 s). */
   ready(): Promise<Readiness>;
   /** Stops the background jobs (waiting for a running tick), flushes the audit trail, closes every pool. */
@@ -108,15 +134,17 @@ export interface PlatformOptions {
   config: Config;
   /** A pino-compatible logger. @default silentLogger */
   logger?: PlatformLogger;
-  /** Run the storage sweeper and the audit retention job on timers. @default true */
+  /** Run the storage sweeper and the audit jobs (retention, deleted tenants' trails) on timers. @default true */
   background?: boolean;
   /** Grace period before the sweeper purges soft-deleted files and expired pending uploads. @default 1 hour */
   sweepGraceMs?: number;
-  /** Clock of the audit trail, the sweeper and the retention job. @default () => new Date() */
+  /** Clock of the audit trail, the sweeper and the audit jobs. @default () => new Date() */
   now?: () => Date;
 }
 
 /** Security events performed by someone who is not (yet) authenticated as the account. */
+const DAY_MS = 86_400_000;
+
 const ANONYMOUS = new Set<SecurityEvent['type']>(['login_failed', 'login_rate_limited']);
 
 /** Security events of @portalkit/auth that the API lists as audit actions. */
@@ -244,8 +272,9 @@ async function exclusively<T>(
  * Builds the whole portalkit system from a {@link Config}: opens the database (PGlite, PostgreSQL
  * or MongoDB), the cache (Redis or in-process), the mailer and the keys; runs every package's
  * migrations; wires auth memberships from tenancy, auth security events into the audit trail and
- * tenant deletion into file soft-deletion; and starts the storage sweeper and (when
- * `AUDIT_RETENTION_DAYS` is set) the audit retention job, both safe with several instances.
+ * tenant deletion into file soft-deletion; and starts the storage sweeper, the purge of deleted
+ * tenants' audit trails after their export window and (when `AUDIT_RETENTION_DAYS` is set) the
+ * audit retention job, all safe with several instances.
  *
  * @example
  * ```ts
@@ -312,9 +341,13 @@ async function compose(
       : memoryRevokedSessions(),
   });
 
-  // Retention purges leave signed checkpoints: the key is only needed (and loaded) when it is on.
+  // Retention purges leave signed checkpoints: the key is needed (and loaded, or generated once)
+  // when retention is on. A configured key is loaded in any case, so the checkpoints of an earlier
+  // retention still verify, and the deleted tenants' purge (which verifies first) can go on.
   const checkpointKey =
-    config.auditRetentionDays !== undefined ? await loadCheckpointKey(config.auditCheckpointKey, config.dataDir) : null;
+    config.auditRetentionDays !== undefined || config.auditCheckpointKey !== undefined
+      ? await loadCheckpointKey(config.auditCheckpointKey, config.dataDir)
+      : null;
   const audit = createAuditLog({
     store: stores.audit,
     buffer: { flushIntervalMs: 200 },
@@ -400,7 +433,10 @@ async function compose(
     },
   });
 
-  // Deleting a tenant soft-deletes its files; the sweeper purges their objects after the grace period.
+  // Deleting a tenant soft-deletes its files; the sweeper purges their objects after the grace
+  // period. Its audit trail stays for the export window, which runs from the trail's newest event:
+  // make sure that is the deletion, also when deleteTenant is called directly (the API's route
+  // records tenant.deleted itself just before).
   tenancy.onTenantDeleted(async (tenant) => {
     const seen = new Set<string>();
     for (;;) {
@@ -412,53 +448,112 @@ async function compose(
         await files.softDelete(tenant.id, file.id);
       }
     }
+    const [newest] = (await audit.query({ tenantId: tenant.id, limit: 1 })).items;
+    if (newest?.action !== 'tenant.deleted') {
+      await audit.record({
+        action: 'tenant.deleted',
+        tenantId: tenant.id,
+        actor: getAuditContext()?.actor ?? { type: 'system', id: null },
+        resource: { type: 'tenant', id: tenant.id },
+      });
+    }
   });
 
   const sweepGraceMs = options.sweepGraceMs ?? 60 * 60 * 1000;
   // The file service makes a sweep safe from several instances at once (it claims each record).
   const sweepStorage = () => files.sweep({ olderThan: new Date(now().getTime() - sweepGraceMs) });
 
+  // Both audit jobs take this one lock: a chain deleted whole while retention purges it would
+  // leave a stray retention checkpoint behind.
+  const auditJobs = <T>(fn: () => Promise<T>) =>
+    exclusively('audit-retention', { cache, database, redisPrefix: config.redisPrefix, leaseMs: 15 * 60 * 1000 }, fn);
+
   const retentionDays = config.auditRetentionDays;
   const purgeAuditTrail = async (): Promise<RetentionTick> => {
     if (retentionDays === undefined) return { ran: false, purged: [] };
-    const purged = await exclusively(
-      'audit-retention',
-      { cache, database, redisPrefix: config.redisPrefix, leaseMs: 15 * 60 * 1000 },
-      // purgeAll purges chain by chain (one per tenant, plus the platform's), verifying each first.
-      () => audit.purgeAll({ olderThanDays: retentionDays }),
-    );
+    // purgeAll purges chain by chain (one per tenant, plus the platform's), verifying each first.
+    const purged = await auditJobs(() => audit.purgeAll({ olderThanDays: retentionDays }));
     return purged === undefined ? { ran: false, purged: [] } : { ran: true, purged };
+  };
+
+  // Chains, not deletion events, decide: tenants deleted before this job existed, or while no
+  // instance ran, are found the same way. A tenant that exists (even suspended) is never touched.
+  const purgeDeletedTenantTrails = async (): Promise<DeletedTenantsTick> => {
+    const done = await auditJobs(async () => {
+      const idleBefore = new Date(now().getTime() - config.auditDeletedTenantDays * DAY_MS);
+      const purged: PurgedChain[] = [];
+      const failed: string[] = [];
+      for await (const chain of audit.chains({ idleBefore })) {
+        const tenantId = chain.tenantId;
+        if (tenantId === null || (await tenancy.store.getTenant(tenantId))) continue;
+        try {
+          const result = await audit.purgeChain(tenantId);
+          purged.push(result);
+          // The record that the trail existed and was closed (no personal data in it).
+          log.info({ auditTrail: result }, 'audit trail of a deleted tenant purged');
+        } catch (err) {
+          failed.push(tenantId);
+          log.error(
+            { ...errorDetails(err), tenantId },
+            'purging the audit trail of a deleted tenant failed (a broken chain is kept: check it with platform.audit.verify)',
+          );
+        }
+      }
+      return { purged, failed };
+    });
+    return done === undefined ? { ran: false, purged: [], failed: [] } : { ran: true, ...done };
   };
 
   const jobs = new Set<Promise<unknown>>();
   const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, name: string, tick: () => Promise<unknown>, report: (result: never) => void) => {
+  /** Runs the steps one after the other every `ms`; a failed step is logged and the next one still runs. */
+  const every = (ms: number, steps: Array<{ name: string; run: () => Promise<void> }>) => {
     let busy = false;
     const timer = setInterval(() => {
       if (busy) return; // a slow tick is never overlapped by the next one
       busy = true;
-      const job = tick()
-        .then((result) => report(result as never))
-        .catch((err) => log.warn(errorDetails(err), `${name} failed`))
-        .finally(() => {
-          busy = false;
-          jobs.delete(job);
-        });
+      const job = (async () => {
+        for (const { name, run } of steps) {
+          await run().catch((err) => log.warn(errorDetails(err), `${name} failed`));
+        }
+      })().finally(() => {
+        busy = false;
+        jobs.delete(job);
+      });
       jobs.add(job);
     }, ms);
     timer.unref();
     timers.push(timer);
   };
   if (options.background !== false) {
-    every(config.sweepIntervalMs, 'storage sweep', sweepStorage, (result: SweepResult) => {
-      if (result.deleted + result.orphans + result.pending > 0) log.info({ sweep: result }, 'storage sweep');
-    });
-    if (retentionDays !== undefined) {
-      every(config.auditRetentionIntervalMs, 'audit retention', purgeAuditTrail, (result: RetentionTick) => {
+    const sweep = {
+      name: 'storage sweep',
+      run: async () => {
+        const result = await sweepStorage();
+        if (result.deleted + result.orphans + result.pending > 0) log.info({ sweep: result }, 'storage sweep');
+      },
+    };
+    const retention = {
+      name: 'audit retention',
+      run: async () => {
+        const result = await purgeAuditTrail();
         const deleted = result.purged.reduce((n, p) => n + p.deleted, 0);
         if (deleted > 0) log.info({ retention: { chains: result.purged.length, deleted } }, 'audit retention');
-      });
-    }
+      },
+    };
+    // Each purged trail is logged by the tick itself.
+    const deletedTenants = {
+      name: 'deleted tenants audit purge',
+      run: async () => {
+        await purgeDeletedTenantTrails();
+      },
+    };
+    every(config.sweepIntervalMs, [sweep]);
+    // One timer, in sequence: both audit jobs take the same lock, so in parallel one would skip.
+    every(
+      config.auditRetentionIntervalMs,
+      retentionDays === undefined ? [deletedTenants] : [retention, deletedTenants],
+    );
   }
 
   let closing: Promise<void> | undefined;
@@ -478,6 +573,7 @@ async function compose(
     signedUrls,
     sweepStorage,
     purgeAuditTrail,
+    purgeDeletedTenantTrails,
     async ready() {
       const checks = {
         database: await check(database.ping),

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { generateCheckpointKeys } from '@portalkit/audit';
+import { GENESIS_HASH, generateCheckpointKeys } from '@portalkit/audit';
 import { createPlatform, loadConfig, type Platform } from '@portalkit/platform';
 import { useMongoDatabase } from '@portalkit/test-utils';
 import { MongoClient } from 'mongodb';
@@ -105,5 +105,58 @@ describe('createPlatform with DATABASE_URL=mongodb://', () => {
     const left = await platform.audit.query({ tenantId: 'tenant-mongo-ret', limit: 10 });
     expect(left.items.map((e) => e.action)).toEqual(['new.event']);
     expect(await platform.audit.verify({ tenantId: 'tenant-mongo-ret' })).toMatchObject({ valid: true });
+  });
+
+  it('purges a deleted tenant trail after AUDIT_DELETED_TENANT_DAYS; the lease document keeps a second tick out', async () => {
+    clock = Date.now();
+    const gone = await platform.tenancy.createTenant({ name: 'Mongo Gone', slug: 'mongo-gone' }, { userId: 'u-g' });
+    const kept = await platform.tenancy.createTenant({ name: 'Mongo Kept', slug: 'mongo-kept' }, { userId: 'u-k' });
+    for (const tenantId of [gone.id, kept.id]) {
+      await platform.audit.record({
+        action: 'file.uploaded',
+        tenantId,
+        actor: { type: 'user', id: 'u-g' },
+        resource: { type: 'file', id: 'f1' },
+      });
+    }
+    await platform.tenancy.deleteTenant(gone.id);
+    const ids = (tick: { purged: Array<{ tenantId: string | null }> }) => tick.purged.map((p) => p.tenantId);
+
+    clock = Date.now() + 29 * DAY;
+    expect(ids(await platform.purgeDeletedTenantTrails())).not.toContain(gone.id);
+    const trail = (await platform.audit.query({ tenantId: gone.id, limit: 10 })).items;
+    expect(trail.map((e) => e.action)).toEqual(['tenant.deleted', 'file.uploaded']);
+
+    clock = Date.now() + 31 * DAY;
+    const client = new MongoClient(mongo.url);
+    await client.connect();
+    try {
+      const db = client.db(mongo.dbName);
+      const locks = db.collection('platform_locks');
+      await locks.updateOne(
+        { name: 'audit-retention' },
+        { $set: { name: 'audit-retention', holder: 'other', expiresAt: new Date(Date.now() + 60_000) } },
+        { upsert: true },
+      );
+      expect(await platform.purgeDeletedTenantTrails()).toEqual({ ran: false, purged: [], failed: [] });
+      await locks.updateOne({ name: 'audit-retention' }, { $set: { expiresAt: new Date(0) } });
+
+      const tick = await platform.purgeDeletedTenantTrails();
+      expect(tick).toMatchObject({ ran: true, failed: [] });
+      expect(tick.purged).toContainEqual({ tenantId: gone.id, deleted: 2, seq: 2, headHash: trail[0]!.hash });
+      for (const name of ['audit_events', 'audit_checkpoints', 'audit_chain_heads']) {
+        expect(await db.collection(name).countDocuments({ chainKey: gone.id }), name).toBe(0);
+      }
+    } finally {
+      await client.close();
+    }
+    expect(await platform.audit.verify({ tenantId: gone.id })).toEqual({
+      valid: true,
+      count: 0,
+      headHash: GENESIS_HASH,
+      checkpoints: 0,
+    });
+    expect(ids(await platform.purgeDeletedTenantTrails())).toEqual([]);
+    expect(await platform.audit.verify({ tenantId: kept.id })).toMatchObject({ valid: true, count: 1 });
   });
 });
