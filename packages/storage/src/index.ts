@@ -14,6 +14,7 @@ export { createStorage } from './create-storage.js';
 export { isStorageError, StorageError, type StorageErrorCode, type StorageErrorOptions } from './errors.js';
 export { decodeFileCursor, encodeFileCursor, type FileCursor, pageLimit } from './files/cursor.js';
 export {
+  type CompleteUploadOptions,
   type CreatedUpload,
   type CreateUploadInput,
   createFileService,
@@ -42,6 +43,7 @@ export {
   MAX_FILE_NAME_LENGTH,
   MAX_KEY_BYTES,
   sanitizeFileName,
+  uploadStagingKey,
   validateKey,
   validatePrefix,
 } from './keys.js';

@@ -128,6 +128,27 @@ export function sanitizeFileName(name: string, maxLength = MAX_FILE_NAME_LENGTH)
  * ```
  */
 export function fileObjectKey(tenantId: string, fileId: string, name: string): string {
+  checkSegments(tenantId, fileId);
+  return validateKey(`tenants/${tenantId}/files/${fileId}/${sanitizeFileName(name)}`);
+}
+
+/**
+ * The staging key of a direct upload: `tenants/{tenantId}/uploads/{fileId}`. The signed PUT URL of
+ * `createUpload` targets this key, never the file's own key; `completeUpload` copies the staging
+ * object to {@link fileObjectKey}, verifies that copy and deletes the staging object. Anything
+ * written here later (the URL still works until it expires) stays an orphan that `sweep` purges.
+ *
+ * @example
+ * ```ts
+ * uploadStagingKey('t1', 'f1'); // 'tenants/t1/uploads/f1'
+ * ```
+ */
+export function uploadStagingKey(tenantId: string, fileId: string): string {
+  checkSegments(tenantId, fileId);
+  return validateKey(`tenants/${tenantId}/uploads/${fileId}`);
+}
+
+function checkSegments(tenantId: string, fileId: string): void {
   for (const [what, value] of [
     ['tenantId', tenantId],
     ['fileId', fileId],
@@ -136,5 +157,4 @@ export function fileObjectKey(tenantId: string, fileId: string, name: string): s
       fail(value, `${what} must be a non-empty string without "/"`);
     }
   }
-  return validateKey(`tenants/${tenantId}/files/${fileId}/${sanitizeFileName(name)}`);
 }

@@ -13,6 +13,7 @@ import {
   type FileStore,
   memoryFileStore,
   type StorageProvider,
+  uploadStagingKey,
 } from '@portalkit/storage';
 import { useS3Bucket } from '@portalkit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +68,49 @@ function pngStream(total: number, counter: { produced: number }): Readable {
     },
   });
 }
+
+/** The same provider, with hooks around `copy` (to race a PUT or a second completion against it). */
+function hooked(
+  base: StorageProvider,
+  hooks: { beforeCopy?: () => Promise<void>; afterCopy?: () => Promise<void> },
+): StorageProvider {
+  return {
+    provider: base.provider,
+    put: (key, body, options) => base.put(key, body, options),
+    get: (key, options) => base.get(key, options),
+    stat: (key) => base.stat(key),
+    exists: (key) => base.exists(key),
+    delete: (key) => base.delete(key),
+    deleteMany: (keys) => base.deleteMany(keys),
+    list: (prefix, options) => base.list(prefix, options),
+    copy: async (from, to) => {
+      await hooks.beforeCopy?.();
+      await base.copy(from, to);
+      await hooks.afterCopy?.();
+    },
+    move: (from, to) => base.move(from, to),
+    signedUrl: (key, options) => base.signedUrl(key, options),
+    publicUrl: (key) => base.publicUrl(key),
+  };
+}
+
+/** PUTs `body` to a direct upload's signed URL, the way a browser does; returns the status. */
+async function putTo(created: { upload: { url: string; headers: Record<string, string> } }, body: typeof PNG) {
+  const res = await fetch(created.upload.url, { method: 'PUT', headers: created.upload.headers, body });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** The bytes a download of the file gives (the redirect followed for S3 providers). */
+async function downloaded(files: FileService, tenantId: string, fileId: string): Promise<Buffer> {
+  const d = await files.download(tenantId, fileId);
+  if (d.type === 'redirect') return Buffer.from(await (await fetch(d.url)).arrayBuffer());
+  return readAll(d.body as Readable);
+}
+
+// 23 bytes of text each: the same announced size, both of an allowed type
+const CHECKED = Buffer.from('hello, checked content!');
+const SWAPPED = Buffer.from('HELLO, NEVER CHECKED!!!');
 
 for (const name of ['local', 's3'] as const) {
   describe(`file service on ${name}`, () => {
@@ -164,13 +208,14 @@ for (const name of ['local', 's3'] as const) {
     it('completeUpload refuses wrong bytes, removing object and record', async () => {
       const t = tenant();
       const exe = await files.createUpload(t, { name: 'a.png', size: EXE.length, contentType: 'image/png' });
-      await storage().put(exe.file.key, EXE, { contentType: 'image/png' });
+      expect(await putTo(exe, EXE)).toBe(200);
       await expectCode(files.completeUpload(t, exe.fileId), 'type_not_allowed');
       expect(await storage().exists(exe.file.key)).toBe(false);
+      expect(await storage().exists(uploadStagingKey(t, exe.fileId))).toBe(false);
       await expectCode(files.get(t, exe.fileId), 'not_found');
 
       const size = await files.createUpload(t, { name: 'b.png', size: PNG.length + 1, contentType: 'image/png' });
-      await storage().put(size.file.key, PNG);
+      await storage().put(uploadStagingKey(t, size.fileId), PNG);
       await expectCode(files.completeUpload(t, size.fileId), 'invalid_input');
       expect(await storage().exists(size.file.key)).toBe(false);
 
@@ -180,13 +225,21 @@ for (const name of ['local', 's3'] as const) {
         contentType: 'image/png',
         checksum: 'f'.repeat(64),
       });
-      await storage().put(sum.file.key, PNG);
+      expect(await putTo(sum, PNG)).toBe(200);
       await expectCode(files.completeUpload(t, sum.fileId), 'checksum_mismatch');
       expect(await storage().exists(sum.file.key)).toBe(false);
+      expect(await storage().exists(uploadStagingKey(t, sum.fileId))).toBe(false);
 
+      // bytes that never arrived: the upload is refused (400 in the API), not "no such file" (404)
       const missing = await files.createUpload(t, { name: 'd.png', size: 10, contentType: 'image/png' });
-      await expectCode(files.completeUpload(t, missing.fileId), 'not_found');
+      await expectCode(files.completeUpload(t, missing.fileId), 'invalid_input');
       await expectCode(files.get(t, missing.fileId), 'not_found');
+      await expectCode(files.completeUpload(t, missing.fileId), 'not_found');
+      // unknown ids and other tenants' files stay not_found, and leave the other tenant's upload alone
+      await expectCode(files.completeUpload(t, 'no-such-file'), 'not_found');
+      const theirs = await files.createUpload(tenant(), { name: 'e.png', size: PNG.length, contentType: 'image/png' });
+      await expectCode(files.completeUpload(t, theirs.fileId), 'not_found');
+      expect((await store.get(theirs.file.tenantId, theirs.fileId))?.status).toBe('pending');
 
       await expectCode(
         files.createUpload(t, { name: 'e.exe', size: 10, contentType: 'application/x-msdownload' }),
@@ -197,6 +250,149 @@ for (const name of ['local', 's3'] as const) {
         'too_large',
       );
       await nothingLeft(t);
+    });
+
+    it('an upload URL reused after completion or deletion cannot change the stored or downloaded bytes', async () => {
+      const t = tenant();
+      const created = await files.createUpload(t, {
+        name: 'note.txt',
+        size: CHECKED.length,
+        contentType: 'text/plain',
+        checksum: sha(CHECKED),
+      });
+      expect(await putTo(created, CHECKED)).toBe(200);
+      const ready = await files.completeUpload(t, created.fileId);
+      expect(ready).toMatchObject({ status: 'ready', checksum: sha(CHECKED) });
+
+      await putTo(created, SWAPPED); // the URL has not expired yet
+      expect(await downloaded(files, t, created.fileId)).toEqual(CHECKED);
+      expect(await readAll((await storage().get(ready.key)).body)).toEqual(CHECKED);
+      expect(await files.completeUpload(t, created.fileId)).toEqual(ready);
+      expect(await downloaded(files, t, created.fileId)).toEqual(CHECKED);
+
+      await files.softDelete(t, created.fileId);
+      await putTo(created, SWAPPED);
+      expect(await readAll((await storage().get(ready.key)).body)).toEqual(CHECKED);
+      await expectCode(files.completeUpload(t, created.fileId), 'not_found');
+    });
+
+    it('a PUT racing with completion (after the copy, after the verification) cannot change what is stored as ready', async () => {
+      const t = tenant();
+      const statuses: number[] = [];
+      let created: Awaited<ReturnType<FileService['createUpload']>> | undefined;
+      const swap = async () => {
+        if (created) statuses.push(await putTo(created, SWAPPED));
+      };
+      const racing = createFileService({
+        storage: hooked(storage(), { afterCopy: swap }),
+        store: {
+          ...store,
+          markReady: async (...args) => {
+            await swap();
+            return store.markReady(...args);
+          },
+        },
+        maxSize: 1024 * 1024,
+        now: () => clock,
+      });
+      created = await racing.createUpload(t, { name: 'race.txt', size: CHECKED.length, contentType: 'text/plain' });
+      expect(await putTo(created, CHECKED)).toBe(200);
+      const ready = await racing.completeUpload(t, created.fileId);
+      expect(statuses).toEqual([200, 200]); // both racing PUTs were accepted ... and changed nothing
+      expect(ready).toMatchObject({ status: 'ready', size: CHECKED.length, checksum: sha(CHECKED) });
+      expect(await downloaded(racing, t, created.fileId)).toEqual(CHECKED);
+      expect(await readAll((await storage().get(ready.key)).body)).toEqual(CHECKED);
+    });
+
+    it('concurrent completions (two services on one store) signal "completed" exactly once', async () => {
+      const t = tenant();
+      const other = createFileService({ storage: storage(), store, maxSize: 1024 * 1024, now: () => clock });
+      const created = await files.createUpload(t, { name: 'twice.png', size: PNG.length, contentType: 'image/png' });
+      expect(await putTo(created, PNG)).toBe(200);
+      const signals: string[] = [];
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 === 0 ? files : other).completeUpload(t, created.fileId, {
+            onCompleted: async (file) => {
+              signals.push(file.id);
+            },
+          }),
+        ),
+      );
+      expect(signals).toEqual([created.fileId]);
+      for (const r of results) expect(r).toMatchObject({ id: created.fileId, status: 'ready', checksum: sha(PNG) });
+      const again = await other.completeUpload(t, created.fileId, { onCompleted: () => void signals.push('again') });
+      expect(again.status).toBe('ready');
+      expect(signals).toHaveLength(1);
+      expect(await downloaded(files, t, created.fileId)).toEqual(PNG);
+      expect(await storage().exists(uploadStagingKey(t, created.fileId))).toBe(false);
+    });
+
+    it('a completion racing another one with other bytes never leaves them under a ready record', async () => {
+      const t = tenant();
+      let reached!: () => void;
+      const atCopy = new Promise<void>((r) => {
+        reached = r;
+      });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const slow = createFileService({
+        storage: hooked(storage(), {
+          beforeCopy: async () => {
+            reached();
+            await gate;
+          },
+        }),
+        store,
+        maxSize: 1024 * 1024,
+        now: () => clock,
+      });
+      const created = await files.createUpload(t, { name: 'two.txt', size: CHECKED.length, contentType: 'text/plain' });
+      expect(await putTo(created, CHECKED)).toBe(200);
+      const signals: string[] = [];
+      const late = slow.completeUpload(t, created.fileId, { onCompleted: () => void signals.push('late') });
+      late.catch(() => undefined);
+      await atCopy; // the late call saw a pending upload and is about to copy
+      const first = await files.completeUpload(t, created.fileId, { onCompleted: () => void signals.push('first') });
+      expect(first.checksum).toBe(sha(CHECKED));
+      await putTo(created, SWAPPED); // the staging key again, now holding other (allowed) bytes
+      release();
+      await expectCode(late, 'conflict');
+      expect(signals).toEqual(['first']);
+      // the file now holds bytes nobody verified as its own: withdrawn, never served
+      await expectCode(files.download(t, created.fileId), 'not_found');
+      expect((await store.get(t, created.fileId))?.status).toBe('deleted');
+    });
+
+    it('sweep purges staging leftovers but never the staging object of a live pending upload', async () => {
+      clock = new Date();
+      const t = tenant();
+      const live = await files.createUpload(t, { name: 'live.png', size: PNG.length, contentType: 'image/png' });
+      expect(await putTo(live, PNG)).toBe(200); // PUT, not completed yet, not expired
+      const done = await files.createUpload(t, { name: 'done.png', size: PNG.length, contentType: 'image/png' });
+      expect(await putTo(done, PNG)).toBe(200);
+      await files.completeUpload(t, done.fileId);
+      await putTo(done, PNG); // reused after completion
+      const refused = await files.createUpload(t, { name: 'refused.png', size: EXE.length, contentType: 'image/png' });
+      expect(await putTo(refused, EXE)).toBe(200);
+      await expectCode(files.completeUpload(t, refused.fileId), 'type_not_allowed');
+      await putTo(refused, EXE); // reused after the upload was refused and removed
+      const leftovers = [uploadStagingKey(t, done.fileId), uploadStagingKey(t, refused.fileId)];
+      for (const key of leftovers) expect(await storage().exists(key)).toBe(true);
+
+      // the leftovers are seconds old: staging objects are purged whatever their age
+      const result = await files.sweep({ olderThan: new Date(Date.now() - 3_600_000) });
+      expect(result.failed).toBe(0);
+      expect(result.orphans).toBeGreaterThanOrEqual(2);
+      for (const key of leftovers) expect(await storage().exists(key)).toBe(false);
+      expect(await storage().exists(uploadStagingKey(t, live.fileId))).toBe(true);
+      expect(await downloaded(files, t, done.fileId)).toEqual(PNG);
+
+      const completed = await files.completeUpload(t, live.fileId);
+      expect(completed).toMatchObject({ status: 'ready', checksum: sha(PNG) });
+      expect(await downloaded(files, t, live.fileId)).toEqual(PNG);
     });
 
     it('lists with filters, soft-deletes, downloads', async () => {
@@ -241,7 +437,7 @@ for (const name of ['local', 's3'] as const) {
       const realNow = Date.now();
       clock = new Date(realNow - 3 * 86_400_000);
       const pending = await files.createUpload(t, { name: 'never.png', size: PNG.length, contentType: 'image/png' });
-      await storage().put(pending.file.key, PNG); // uploaded but never completed
+      await storage().put(uploadStagingKey(t, pending.fileId), PNG); // uploaded but never completed
       clock = new Date(realNow - 86_400_000);
       const oldDeleted = await files.upload(t, PNG, { name: 'old.png' });
       await files.softDelete(t, oldDeleted.id);
@@ -258,7 +454,7 @@ for (const name of ['local', 's3'] as const) {
       expect(first.deleted).toBeGreaterThanOrEqual(1);
       expect(first.pending).toBeGreaterThanOrEqual(1);
       expect(await storage().exists(oldDeleted.key)).toBe(false);
-      expect(await storage().exists(pending.file.key)).toBe(false);
+      expect(await storage().exists(uploadStagingKey(t, pending.fileId))).toBe(false);
       expect(await store.get(t, oldDeleted.id)).toBeNull();
       expect(await store.get(t, pending.fileId)).toBeNull();
       expect(await storage().exists(recentDeleted.key)).toBe(true);

@@ -8,6 +8,7 @@ import {
   parseRangeHeader,
   sanitizeFileName,
   scoped,
+  uploadStagingKey,
   validateKey,
   validatePrefix,
 } from '@portalkit/storage';
@@ -50,6 +51,10 @@ describe('keys', () => {
     expect(long.endsWith('.pdf')).toBe(true);
     expect(fileObjectKey('t1', 'f1', '../x/y/My file.pdf')).toBe('tenants/t1/files/f1/My file.pdf');
     expect(() => fileObjectKey('t/1', 'f1', 'a')).toThrow();
+    // direct uploads are PUT to a staging key, never to the file's key
+    expect(uploadStagingKey('t1', 'f1')).toBe('tenants/t1/uploads/f1');
+    expect(() => uploadStagingKey('t1', '../f1')).toThrow();
+    expect(() => uploadStagingKey('', 'f1')).toThrow();
   });
 
   it('builds RFC 6266 Content-Disposition values', () => {

@@ -4,9 +4,9 @@ import { contentDisposition } from '../content-disposition.js';
 import { isStorageError, StorageError } from '../errors.js';
 import { normalizeBody } from '../internal/body.js';
 import { SNIFF_BYTES, sniffType, typeAllowed } from '../internal/sniff.js';
-import { fileObjectKey, sanitizeFileName, validateKey } from '../keys.js';
+import { fileObjectKey, sanitizeFileName, uploadStagingKey, validateKey } from '../keys.js';
 import { parseRangeHeader } from '../range.js';
-import type { StorageBody, StorageProvider } from '../types.js';
+import type { GetResult, StorageBody, StorageProvider } from '../types.js';
 import type { FileListQuery, FilePage, FileRecord, FileStore } from './file-store.js';
 
 /**
@@ -67,6 +67,13 @@ export interface FileServiceOptions {
   generateId?: () => string;
   /** Clock. @default () => new Date() */
   now?: () => Date;
+}
+
+/** What completeUpload verified: the facts a record is marked ready with. */
+interface ReadyFacts {
+  size: number;
+  contentType: string;
+  checksum: string;
 }
 
 /**
@@ -132,7 +139,11 @@ export interface CreateUploadInput {
 export interface SignedUpload {
   /** Always `PUT`. */
   method: 'PUT';
-  /** Signed URL (presigned S3 URL, or the local signed-URL handler). */
+  /**
+   * Signed URL (presigned S3 URL, or the local signed-URL handler) of the upload's staging key
+   * ({@link uploadStagingKey}), never of the file's own key: what `completeUpload` verified cannot
+   * be overwritten through it.
+   */
   url: string;
   /** Headers the client must send exactly (the signature binds them). */
   headers: Record<string, string>;
@@ -156,6 +167,29 @@ export interface CreatedUpload {
   upload: SignedUpload;
   /** When the URL stops working. */
   expiresAt: Date;
+}
+
+/**
+ * Options of {@link FileService.completeUpload}.
+ *
+ * @example
+ * ```ts
+ * const file = await files.completeUpload(tenantId, fileId, {
+ *   // called once per upload, by the call that marked it ready: never for a repeated or concurrent completion
+ *   onCompleted: (ready) => audit.record({ action: 'file.uploaded', resource: { type: 'file', id: ready.id } }),
+ * });
+ * ```
+ */
+export interface CompleteUploadOptions {
+  /**
+   * Called (and awaited) by the one call that marks the upload `ready`, with the ready record, before
+   * that call resolves. Never called when the file was already ready, when another call (in this
+   * process or another one) completed it, or when completion fails: the store's conditional
+   * `markReady` decides, so concurrent completions yield exactly one call. If it throws,
+   * `completeUpload` rejects with that error but the file stays `ready` (a retry returns it without
+   * calling `onCompleted` again). @default undefined
+   */
+  onCompleted?: ((file: FileRecord) => void | Promise<void>) | undefined;
 }
 
 /**
@@ -238,7 +272,10 @@ export interface SweepResult {
   deleted: number;
   /** Expired pending records purged (with their object, if any). */
   pending: number;
-  /** Objects under `tenants/*\/files/` without any record, purged. */
+  /**
+   * Objects purged without a record to go with them: objects under `tenants/*\/files/` without any
+   * record, and staging objects (`tenants/*\/uploads/*`) of uploads that are no longer pending.
+   */
   orphans: number;
   /** Objects or records that could not be purged this time (retried on the next run). */
   failed: number;
@@ -262,14 +299,28 @@ export interface FileService {
    * object, then marks the record ready.
    */
   upload(tenantId: string, body: StorageBody, options: UploadOptions): Promise<FileRecord>;
-  /** Creates a pending record and a signed PUT URL bound to the announced type and length. */
+  /**
+   * Creates a pending record and a signed PUT URL bound to the announced type and length. The URL
+   * targets the upload's staging key ({@link uploadStagingKey}), not the file's key.
+   */
   createUpload(tenantId: string, input: CreateUploadInput): Promise<CreatedUpload>;
   /**
-   * Verifies a direct upload (object exists, size, sniffed type, checksum) and marks it ready; on
-   * failure deletes the object and the record and throws (`not_found`, `invalid_input`,
-   * `too_large`, `type_not_allowed`, `checksum_mismatch`). Idempotent once ready.
+   * Completes a direct upload: copies the staging object to the file's key, verifies that copy (size
+   * as announced, allowed sniffed type, announced SHA-256 if any), marks the record ready and deletes
+   * the staging object. Bytes PUT to the upload URL afterwards (or while this runs) never reach the
+   * file. Throws `not_found` for an unknown, deleted or other tenant's file; `invalid_input` when the
+   * bytes never arrived or their size differs from the announced one; `type_not_allowed`;
+   * `checksum_mismatch`: in those cases the staging object, the copy and the record are removed.
+   * Idempotent once ready; `options.onCompleted` tells the one call that completed it.
+   *
+   * @example
+   * ```ts
+   * let completed = false;
+   * const file = await files.completeUpload('t1', fileId, { onCompleted: () => { completed = true; } });
+   * if (completed) await audit('file.uploaded', file.id); // false for a repeated or concurrent completion
+   * ```
    */
-  completeUpload(tenantId: string, fileId: string): Promise<FileRecord>;
+  completeUpload(tenantId: string, fileId: string, options?: CompleteUploadOptions): Promise<FileRecord>;
   /** A file of the tenant (pending or ready); `not_found` when absent, deleted or another tenant's. */
   get(tenantId: string, fileId: string): Promise<FileRecord>;
   /** Ready files of the tenant, newest first, filtered by category, tag and name (`q`). */
@@ -277,8 +328,10 @@ export interface FileService {
   /** Soft delete: gone from get/list/download at once; bytes purged by {@link FileService.sweep}. */
   softDelete(tenantId: string, fileId: string): Promise<void>;
   /**
-   * Purges soft-deleted files deleted before `olderThan`, expired pending records and orphan
-   * objects last modified before `olderThan`. Safe to run from several processes at once.
+   * Purges soft-deleted files deleted before `olderThan`, expired pending records (with their
+   * object and staging object), orphan objects under `tenants/*\/files/` last modified before
+   * `olderThan`, and staging objects of uploads that are no longer pending (whatever their age;
+   * never the staging object of a pending upload). Safe to run from several processes at once.
    */
   sweep(options?: { olderThan?: Date; batchSize?: number }): Promise<SweepResult>;
   /**
@@ -347,6 +400,122 @@ export function createFileService(options: FileServiceOptions): FileService {
   async function discard(record: FileRecord): Promise<void> {
     await storage.delete(record.key).catch(() => undefined);
     await store.remove(record.tenantId, record.id, 'pending').catch(() => undefined);
+  }
+
+  /** Removes the objects of a direct upload (its staging object and the copy at the file's key), best effort. */
+  async function dropObjects(record: FileRecord): Promise<void> {
+    await storage.deleteMany([uploadStagingKey(record.tenantId, record.id), record.key]).catch(() => undefined);
+  }
+
+  const notUploaded = (fileId: string) =>
+    new StorageError(
+      'invalid_input',
+      `file ${fileId} has not been uploaded: PUT its bytes to the upload URL before completing it (the upload has been removed; create a new one)`,
+    );
+
+  /**
+   * Verdict on the object at `record.key` (a copy of the staging object): the facts to mark it ready
+   * with, or why the bytes are refused. Provider errors are thrown (the upload may be retried).
+   */
+  async function verifyObject(record: FileRecord): Promise<{ facts: ReadyFacts } | { refused: StorageError }> {
+    const sizeDiffers = (got: string) =>
+      new StorageError('invalid_input', `file ${record.id} has ${got} bytes, ${record.size} were announced`);
+    let object: GetResult;
+    try {
+      object = await storage.get(record.key);
+    } catch (error) {
+      if (isStorageError(error) && error.code === 'not_found') return { refused: notUploaded(record.id) };
+      throw error;
+    }
+    if (object.size !== record.size) {
+      object.body.destroy();
+      return { refused: sizeDiffers(String(object.size)) };
+    }
+    let inspected: Awaited<ReturnType<typeof inspect>>;
+    try {
+      inspected = await inspect(object.body, record.size);
+      for await (const _ of inspected.body()) {
+        // hashing while draining
+      }
+    } catch (error) {
+      object.body.destroy();
+      if (isStorageError(error) && error.code === 'too_large') return { refused: sizeDiffers('more than that') };
+      throw error;
+    }
+    if (inspected.state.size !== record.size) return { refused: sizeDiffers(String(inspected.state.size)) };
+    const type = await sniffType(inspected.head, record.contentType);
+    if (!typeAllowed(type, allowedDefault)) {
+      return { refused: new StorageError('type_not_allowed', `files of type ${type} are not allowed`) };
+    }
+    const checksum = inspected.digest();
+    if (record.checksum !== null && record.checksum !== checksum) {
+      return {
+        refused: new StorageError('checksum_mismatch', `file ${record.id} does not match the announced SHA-256`),
+      };
+    }
+    return { facts: { size: inspected.state.size, contentType: type, checksum } };
+  }
+
+  /** True when the object at `file.key` has exactly the size and SHA-256 recorded for the file. */
+  async function holdsRecordedBytes(file: FileRecord): Promise<boolean> {
+    let object: GetResult;
+    try {
+      object = await storage.get(file.key);
+    } catch (error) {
+      if (isStorageError(error) && error.code === 'not_found') return false;
+      throw error;
+    }
+    if (object.size !== file.size) {
+      object.body.destroy();
+      return false;
+    }
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      for await (const chunk of object.body) {
+        hash.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
+    } catch (error) {
+      object.body.destroy();
+      throw error;
+    }
+    return size === file.size && hash.digest('hex') === file.checksum;
+  }
+
+  /**
+   * Ends a completeUpload call that did not mark the upload ready. Refused bytes remove the upload
+   * (staging object, copy, record) when this call removes the pending record. When another call
+   * completed the upload meanwhile, its ready record is returned, after making sure that this call's
+   * copy (`wrote`; `checksum` is what this call verified, when it got that far) did not replace the
+   * verified bytes: a copy of other bytes (PUT to the staging key between the two copies) makes the
+   * file unusable, so it is soft-deleted and `conflict` thrown. A removed record takes its objects
+   * along. Otherwise (provider trouble, file soft-deleted meanwhile) `error` is rethrown.
+   */
+  async function settle(
+    record: FileRecord,
+    wrote: boolean,
+    checksum: string | null,
+    error: unknown,
+    refused: boolean,
+  ): Promise<FileRecord> {
+    if (refused && (await store.remove(record.tenantId, record.id, 'pending'))) {
+      await dropObjects(record);
+      throw error;
+    }
+    const current = await store.get(record.tenantId, record.id);
+    if (current?.status === 'ready') {
+      if (wrote && checksum !== current.checksum && !(await holdsRecordedBytes(current))) {
+        await store.markDeleted(current.tenantId, current.id, now());
+        throw new StorageError(
+          'conflict',
+          `file ${record.id} was overwritten by a concurrent completeUpload with other bytes and has been deleted: upload it again`,
+        );
+      }
+      return current;
+    }
+    if (current === null) await dropObjects(record);
+    throw error;
   }
 
   async function readable(tenantId: string, fileId: string): Promise<FileRecord> {
@@ -488,7 +657,7 @@ export function createFileService(options: FileServiceOptions): FileService {
       };
       await store.insert(record);
       try {
-        const url = await storage.signedUrl(record.key, {
+        const url = await storage.signedUrl(uploadStagingKey(tenantId, id), {
           method: 'PUT',
           expiresIn: uploadTtl,
           contentType,
@@ -506,55 +675,37 @@ export function createFileService(options: FileServiceOptions): FileService {
       }
     },
 
-    async completeUpload(tenantId, fileId) {
+    async completeUpload(tenantId, fileId, completeOptions = {}) {
       const record = await readable(tenantId, fileId);
       if (record.status === 'ready') return record;
-      const fail = async (error: StorageError): Promise<never> => {
-        await discard(record);
-        throw error;
-      };
-      let object: Awaited<ReturnType<StorageProvider['get']>>;
+      const staging = uploadStagingKey(tenantId, fileId);
+      // The verified object is a copy that no upload URL can reach: a PUT to the staging key while
+      // (or after) this runs changes only the staging object. Until the store says which call
+      // completed the upload, a concurrent completion may be copying too: `wrote` tells settle().
+      let wrote = true; // a failed copy may still have been stored (a timeout after the provider wrote it)
+      let verdict: Awaited<ReturnType<typeof verifyObject>>;
       try {
-        object = await storage.get(record.key);
-      } catch (error) {
-        if (isStorageError(error) && error.code === 'not_found') {
-          return fail(new StorageError('not_found', `file ${fileId} has not been uploaded`));
+        try {
+          await storage.copy(staging, record.key);
+        } catch (error) {
+          if (!isStorageError(error) || error.code !== 'not_found') throw error;
+          wrote = false;
         }
-        throw error;
-      }
-      if (object.size !== record.size) {
-        object.body.destroy();
-        return fail(
-          new StorageError('invalid_input', `file ${fileId} has ${object.size} bytes, ${record.size} were announced`),
-        );
-      }
-      let inspected: Awaited<ReturnType<typeof inspect>>;
-      try {
-        inspected = await inspect(object.body, record.size);
-        for await (const _ of inspected.body()) {
-          // hashing while draining
-        }
+        verdict = wrote ? await verifyObject(record) : { refused: notUploaded(fileId) };
       } catch (error) {
-        object.body.destroy();
-        if (isStorageError(error)) return fail(error);
-        throw error;
+        // provider trouble: the upload stays pending (completeUpload can be retried)
+        return settle(record, wrote, null, error, false);
       }
-      const type = await sniffType(inspected.head, record.contentType);
-      if (!typeAllowed(type, allowedDefault)) {
-        return fail(new StorageError('type_not_allowed', `files of type ${type} are not allowed`));
+      if ('refused' in verdict) return settle(record, wrote, null, verdict.refused, true);
+      const ready = await store.markReady(tenantId, fileId, verdict.facts);
+      if (!ready) {
+        // another call completed it (or it was removed or deleted) meanwhile
+        const gone = new StorageError('not_found', `file ${fileId} was removed while it was being completed`);
+        return settle(record, wrote, verdict.facts.checksum, gone, false);
       }
-      const checksum = inspected.digest();
-      if (record.checksum !== null && record.checksum !== checksum) {
-        return fail(new StorageError('checksum_mismatch', `file ${fileId} does not match the announced SHA-256`));
-      }
-      const ready = await store.markReady(tenantId, fileId, {
-        size: inspected.state.size,
-        contentType: type,
-        checksum,
-      });
-      if (ready) return ready;
-      // another process completed (or removed) it meanwhile
-      return readable(tenantId, fileId);
+      await storage.delete(staging).catch(() => undefined); // a leftover is purged by sweep()
+      await completeOptions.onCompleted?.(ready);
+      return ready;
     },
 
     async get(tenantId, fileId) {
@@ -591,7 +742,7 @@ export function createFileService(options: FileServiceOptions): FileService {
         for (const record of batch) {
           try {
             // bytes first, record second: a crash in between leaves a record without bytes, purged next run
-            await storage.delete(record.key);
+            await storage.deleteMany([record.key, uploadStagingKey(record.tenantId, record.id)]);
             if (await store.remove(record.tenantId, record.id, record.status)) {
               if (record.status === 'deleted') result.deleted++;
               else result.pending++;
@@ -608,6 +759,21 @@ export function createFileService(options: FileServiceOptions): FileService {
         const candidates = page.items.filter(
           (o) => /^tenants\/[^/]+\/files\/[^/]+\/[^/]+$/.test(o.key) && o.lastModified <= olderThan,
         );
+        // Staging objects: kept while their upload is pending (the pending sweep above handles
+        // expired ones); otherwise leftovers (a PUT after completion, failure or removal), purged
+        // whatever their age. The staging key is written only after its pending record exists.
+        for (const o of page.items) {
+          const staging = /^tenants\/([^/]+)\/uploads\/([^/]+)$/.exec(o.key);
+          if (!staging) continue;
+          const [, tenantId = '', fileId = ''] = staging;
+          try {
+            if ((await store.get(tenantId, fileId))?.status === 'pending') continue;
+            await storage.delete(o.key);
+            result.orphans++;
+          } catch {
+            result.failed++;
+          }
+        }
         if (candidates.length > 0) {
           const known = await store.existingKeys(candidates.map((o) => o.key));
           for (const o of candidates) {

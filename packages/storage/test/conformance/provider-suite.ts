@@ -199,10 +199,18 @@ export function runProviderSuite(name: string, fixture: () => ProviderFixture): 
       expect(copied.contentType).toBe('text/plain');
       expect(copied.metadata).toEqual({ owner: 'u1' });
       expect(await s().exists(a)).toBe(true);
+      // a copy replaces the destination and is a snapshot: later writes to the source leave it alone
+      // (completeUpload relies on both: it verifies the copy while the source may still be written)
+      await s().put(a, 'changed', { contentType: 'text/csv' });
+      await s().copy(a, b);
+      await s().put(a, 'changed again');
+      const replaced = await s().get(b);
+      expect((await readAll(replaced.body)).toString()).toBe('changed');
+      expect(replaced.contentType).toBe('text/csv');
       const c = k('sub dir/c ü.txt');
       await s().move(b, c);
       expect(await s().exists(b)).toBe(false);
-      expect((await readAll((await s().get(c)).body)).toString()).toBe('payload');
+      expect((await readAll((await s().get(c)).body)).toString()).toBe('changed');
       await expectCode(s().copy(k('missing'), k('dest')), 'not_found');
       await expectCode(s().move(k('missing'), k('dest')), 'not_found');
     });
