@@ -31,6 +31,8 @@ export interface RunningServer {
   name: ServerName;
   url: string;
   port: number;
+  /** The server process's pid (to look at its open files in /proc). */
+  pid: number;
   dataDir: string;
   /** Every JSON log line the process wrote so far, parsed. */
   logs: Array<Record<string, unknown>>;
@@ -120,6 +122,7 @@ export async function startServer(
     name,
     url,
     port,
+    pid: child.pid!,
     dataDir,
     logs,
     stderr: () => stderr,

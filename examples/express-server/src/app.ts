@@ -9,7 +9,6 @@ import {
   DOCS_PAGE,
   docsAssetsDir,
   internalProblem,
-  JSON_BODY_LIMIT,
   jsonTooLarge,
   malformedJson,
   notFound,
@@ -95,9 +94,19 @@ function parserProblem(err: { type?: unknown }): ApiProblem | null {
   }
 }
 
+/**
+ * Other client errors Express and its parsers raise (a path parameter with broken percent-encoding,
+ * a body stream it cannot read): they carry a 4xx `status`. Answered as a fixed 400 problem, not
+ * logged as a server error.
+ */
+function clientProblem(err: { status?: unknown; expose?: unknown }): ApiProblem | null {
+  if (typeof err?.status !== 'number' || err.status < 400 || err.status > 499 || err.expose === false) return null;
+  return new Problem(400, 'validation_failed', 'the request is malformed');
+}
+
 /** Everything thrown ends here: the platform maps package errors, the rest is a 500 without details. */
 const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  let problem = problemFromError(err) ?? parserProblem(err);
+  let problem = problemFromError(err) ?? parserProblem(err) ?? clientProblem(err);
   if (!problem) {
     res.locals.log?.error({ err }, 'unhandled error');
     problem = internalProblem();
@@ -113,7 +122,13 @@ const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
 export function createApp({ config, log, platform }: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // TRUST_PROXY: false, a hop count or the proxies' addresses; Express reads X-Forwarded-For from the
+  // right with the same rule as clientAddress() of @portalkit/platform/http.
   app.set('trust proxy', config.trustProxy);
+  // Paths match exactly, as in the contract (and in the Hono server): /API/v1/... or a trailing
+  // slash is another path.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.use(requestContext(log));
   // Over plain http (the embedded default) HSTS and upgrade-insecure-requests would break /docs.
   const https = config.publicUrl.startsWith('https:');
@@ -155,8 +170,6 @@ export function createApp({ config, log, platform }: Services): express.Express 
     });
   }
 
-  // JSON bodies: 1 MiB at most (413 above), parsed only for application/json.
-  app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   const access = createAccess(platform);
   // CORS preflight of tenant routes, answered from the tenant's allowed origins (none by default).
   app.options('/api/v1/tenants/:tenantId{/*rest}', async (req, res) => {
@@ -165,6 +178,9 @@ export function createApp({ config, log, platform }: Services): express.Express 
       .status(204)
       .end();
   });
+  // Only tenant routes answer preflights (their CORS is per tenant); Express would answer any
+  // other OPTIONS with an Allow header by itself.
+  app.options('/{*path}', (_req, _res, next) => next(notFound('route')));
   app.use(apiRouter(access, createOperations(platform)));
 
   app.use((_req, _res, next) => next(notFound('route')));

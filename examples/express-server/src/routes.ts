@@ -1,7 +1,10 @@
+import { pipeline } from 'node:stream';
 import { type RouteDefinition, routeList } from '@portalkit/client/contract';
 import {
   type Access,
   type ApiRouteName,
+  JSON_BODY_LIMIT,
+  malformedJson,
   type Operation,
   type OperationResult,
   SYSTEM_ROUTES,
@@ -27,6 +30,20 @@ function authorize(access: Access, route: RouteDefinition): RequestHandler {
   };
 }
 
+/**
+ * JSON bodies of the routes that take one, read after the access checks: 1 MiB at most (413
+ * above), UTF-8 only, uncompressed (415 otherwise), parsed only for application/json. An empty
+ * body is malformed JSON (body-parser would make it `{}`), as in the Hono server.
+ */
+const jsonBody = express.json({
+  limit: JSON_BODY_LIMIT,
+  strict: true,
+  inflate: false,
+  verify: (_req, _res, bytes) => {
+    if (bytes.length === 0) throw malformedJson();
+  },
+});
+
 /** Validates path, query and JSON body (parsed by `express.json`) against the contract. */
 function validate(route: RouteDefinition): RequestHandler {
   return async (req, res, next) => {
@@ -34,6 +51,7 @@ function validate(route: RouteDefinition): RequestHandler {
       params: req.params as Record<string, string>,
       query: req.query as Record<string, unknown>,
       contentType: req.get('content-type'),
+      contentEncoding: req.get('content-encoding'),
       body: req.body,
     });
     next();
@@ -58,11 +76,13 @@ function send(res: Response, result: OperationResult): void {
       return;
     case 'stream':
       res.status(result.status).set(result.headers);
-      result.body.on('error', (err) => {
-        res.locals.log.error({ err }, 'response stream failed mid-way');
-        res.destroy();
+      // pipeline, not pipe: a client that goes away mid-download must close the source (a file
+      // handle of the local provider, a socket to S3), or every aborted download leaks one.
+      pipeline(result.body, res, (err) => {
+        if (err && !res.writableFinished && err.code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+          res.locals.log.error({ err }, 'response stream failed mid-way');
+        }
       });
-      result.body.pipe(res);
   }
 }
 
@@ -85,15 +105,17 @@ function handle(operation: Operation): RequestHandler {
 
 /**
  * Mounts every API route of the contract's route table (the system routes are the app's): access
- * checks, validation, then the route's operation from @portalkit/platform.
+ * checks, the JSON body, validation, then the route's operation from @portalkit/platform.
  */
 export function apiRouter(access: Access, operations: Record<ApiRouteName, Operation>): Router {
-  const router = express.Router();
+  const router = express.Router({ caseSensitive: true, strict: true });
   for (const route of routeList) {
     if (SYSTEM_ROUTES.has(route.name)) continue;
     const operation = operations[route.name as ApiRouteName];
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
-    router[method](route.path, authorize(access, route), validate(route), handle(operation));
+    const chain = [authorize(access, route), validate(route), handle(operation)];
+    if (route.bodyType === 'json') chain.splice(1, 0, jsonBody);
+    router[method](route.path, ...chain);
   }
   return router;
 }

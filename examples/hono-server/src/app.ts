@@ -4,6 +4,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { runWithAuditContext } from '@portalkit/audit';
 import {
   type ApiProblem,
+  clientAddress,
   createAccess,
   createOperations,
   DOCS_ASSETS,
@@ -49,15 +50,17 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
     const requestId = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     c.header('x-request-id', requestId);
-    const clientIp = config.trustProxy
-      ? (c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? getConnInfo(c).remote.address)
-      : getConnInfo(c).remote.address;
+    // TRUST_PROXY: false, a hop count or the proxies' addresses (never the left-most entry, which
+    // the caller writes).
+    const clientIp = clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.trustProxy);
     c.set('clientIp', clientIp);
     const started = performance.now();
     // Audit events recorded while serving the request carry its id, ip and user agent.
     await runWithAuditContext({ requestId, ip: clientIp ?? null, userAgent: c.req.header('user-agent') ?? null }, () =>
       next(),
     );
+    // A handler answering with a Response of its own (the signed-URL routes) bypasses c.header().
+    if (!c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', requestId);
     if (!log.isLevelEnabled('info')) return;
     log.info(
       {

@@ -48,6 +48,7 @@ const validate = (route: RouteDefinition) =>
         params: c.req.param(),
         query,
         contentType: c.req.header('content-type'),
+        contentEncoding: c.req.header('content-encoding'),
         body: () => c.req.json(),
       }),
     );
@@ -91,8 +92,8 @@ const handle = (operation: Operation) =>
   });
 
 /**
- * Mounts every API route of the contract's route table (the system routes are the app's): JSON
- * body limit, access checks, validation, then the route's operation from @portalkit/platform.
+ * Mounts every API route of the contract's route table (the system routes are the app's): access
+ * checks, JSON body limit, validation, then the route's operation from @portalkit/platform.
  */
 export function mountApi(app: Hono<AppEnv>, access: Access, operations: Record<ApiRouteName, Operation>): void {
   const jsonLimit = bodyLimit({
@@ -104,7 +105,9 @@ export function mountApi(app: Hono<AppEnv>, access: Access, operations: Record<A
   for (const route of routeList) {
     if (SYSTEM_ROUTES.has(route.name)) continue;
     const operation = operations[route.name as ApiRouteName];
+    // The body is read only after the access checks, as in the Express server.
     const chain = [authorize(access, route), validate(route), handle(operation)];
-    (app.on as Mount)(route.method, route.path, ...(route.bodyType === 'json' ? [jsonLimit, ...chain] : chain));
+    if (route.bodyType === 'json') chain.splice(1, 0, jsonLimit);
+    (app.on as Mount)(route.method, route.path, ...chain);
   }
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -81,8 +82,14 @@ export interface Config {
   auditDeletedTenantDays: number;
   /** `AUDIT_CHECKPOINT_KEY`: Ed25519 private key (PKCS#8 PEM) signing retention checkpoints; unset means one kept in `DATA_DIR`. */
   auditCheckpointKey: string | undefined;
-  /** `TRUST_PROXY` (false): take the client address from `X-Forwarded-For`. */
-  trustProxy: boolean;
+  /**
+   * `TRUST_PROXY` (false): which `X-Forwarded-For` hops to believe for the client address.
+   * `false`: none (the socket's address); a number: that many proxies in front of the server (the
+   * client is that many hops from the right; `true` means 1); a list: the addresses or CIDR ranges
+   * of your proxies (the client is the right-most address not in it). Never the left-most entry,
+   * which the caller writes.
+   */
+  trustProxy: TrustProxy;
 }
 
 const DEFAULT_TYPES = 'image/png,image/jpeg,image/webp,image/gif,application/pdf,text/plain';
@@ -98,6 +105,29 @@ const url = (protocols: string[], what: string) =>
     },
     { message: `must be a ${what} URL (${protocols.map((p) => `${p}//`).join(' or ')})` },
   );
+
+/**
+ * Which `X-Forwarded-For` hops to believe (see {@link Config.trustProxy}): `false`, a hop count,
+ * or the addresses / CIDR ranges of the proxies.
+ *
+ * @example
+ * ```ts
+ * import type { TrustProxy } from '@portalkit/platform';
+ *
+ * const behindOneProxy: TrustProxy = 1;
+ * const behindTheseProxies: TrustProxy = ['10.0.0.0/8', '192.0.2.7'];
+ * ```
+ */
+export type TrustProxy = false | number | string[];
+
+/** An IPv4/IPv6 address, or one with a /prefix of the right size. */
+function isProxyAddress(value: string): boolean {
+  const [address = '', prefix, extra] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -167,7 +197,23 @@ const schema = z.object({
     .string()
     .regex(/-----BEGIN PRIVATE KEY-----/, 'must be an Ed25519 private key in PKCS#8 PEM')
     .optional(),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z
+    .string()
+    .transform((value, ctx): TrustProxy => {
+      const v = value.trim().toLowerCase();
+      if (['false', 'no', '0'].includes(v)) return false;
+      if (['true', 'yes'].includes(v)) return 1;
+      if (/^\d+$/.test(v) && Number(v) <= 20) return Number(v);
+      const list = v.split(',').map((a) => a.trim());
+      if (list.every(isProxyAddress)) return list;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be false, true, the number of proxies in front of the server (0..20), or a comma-separated list of proxy addresses or CIDR ranges',
+      });
+      return z.NEVER;
+    })
+    .default(false),
 });
 
 /** Variables whose value is never echoed back in an error message. */

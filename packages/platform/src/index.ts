@@ -16,6 +16,7 @@ export {
   loadConfig,
   loadConfigOrExit,
   type StorageSettings,
+  type TrustProxy,
 } from './config.js';
 export { type Database, type DatabaseHandle, openDatabase, type SqlDatabase } from './database.js';
 export { type PlatformLogger, silentLogger } from './logger.js';

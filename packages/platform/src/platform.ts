@@ -387,8 +387,8 @@ async function compose(
         }
       : {}),
     memberships: async (userId) => {
-      const page = await tenancy.listTenantsForUser(userId, { limit: 100 });
-      return page.items.map((m) => ({ tenantId: m.tenant.id, tenantName: m.tenant.name, role: m.role }));
+      const all = await tenancy.listAllTenantsForUser(userId);
+      return all.map((m) => ({ tenantId: m.tenant.id, tenantName: m.tenant.name, role: m.role }));
     },
     delivery: {
       sendVerificationEmail: ({ to, name, token }) =>

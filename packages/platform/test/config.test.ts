@@ -70,7 +70,7 @@ describe('loadConfig', () => {
       allowedTypes: ['image/png', 'text/csv'],
       smtpUrl: undefined,
       auditRetentionDays: 365,
-      trustProxy: true,
+      trustProxy: 1,
     });
     expect(loadConfig({ HOST: '::1', PORT: '81' }).publicUrl).toBe('http://[::1]:81');
   });
@@ -93,7 +93,24 @@ describe('loadConfig', () => {
       '  STORAGE_PROVIDER: must be one of local, s3, digitalocean, linode, vultr, s3-compatible',
     );
     expect(err.message).toContain('  AUDIT_RETENTION_DAYS: must be at least 1 (got "0")');
-    expect(err.message).toContain('  TRUST_PROXY: must be true or false (got "maybe")');
+    expect(err.message).toContain(
+      '  TRUST_PROXY: must be false, true, the number of proxies in front of the server (0..20), or a comma-separated list of proxy addresses or CIDR ranges (got "maybe")',
+    );
+  });
+
+  it("reads TRUST_PROXY as no proxy, a hop count or the proxies' addresses", () => {
+    const trust = (value: string) => loadConfig({ TRUST_PROXY: value }).trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('true')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, 192.0.2.7,::1, fd00::/8')).toEqual(['10.0.0.0/8', '192.0.2.7', '::1', 'fd00::/8']);
+    for (const bad of ['21', '10.0.0.0/33', 'fd00::/129', 'proxy.internal', '10.0.0.1/8/1', '10.0.0.1,']) {
+      expect(
+        failure({ TRUST_PROXY: bad }).issues.map((i) => i.variable),
+        bad,
+      ).toEqual(['TRUST_PROXY']);
+    }
   });
 
   it('never echoes a secret value', () => {

@@ -141,6 +141,19 @@ describe.skipIf(!up)('createPlatform on PostgreSQL + Redis + S3 (s3rver)', () =>
     expect(JSON.stringify(items)).not.toContain(PASSWORD);
   });
 
+  it("lists every one of a user's tenants in /auth/me, past one page of 100", async () => {
+    const email = 'many@example.com';
+    await platform.auth.register({ email, password: PASSWORD, name: 'Many' }, {});
+    await platform.auth.verifyEmail({ token: await tokenFromMail(email) }, {});
+    const { accessToken, user } = await platform.auth.login({ email, password: PASSWORD }, {});
+    for (let i = 0; i < 101; i++) {
+      await platform.tenancy.createTenant({ name: `Many ${i}`, slug: `many-${i}` }, { userId: user.id });
+    }
+    const me = await platform.auth.me(await platform.accessTokens.verify(accessToken));
+    expect(me.memberships).toHaveLength(101);
+    expect(new Set(me.memberships.map((m) => m.tenantName)).size).toBe(101);
+  });
+
   it('deleting a tenant soft-deletes its files; a sweep tick purges their objects from the bucket', async () => {
     const sweeping = await open({}, { sweepGraceMs: 0 });
     const tenant = await sweeping.tenancy.createTenant(

@@ -43,7 +43,8 @@ export const DOCS_INIT_SCRIPT = `window.addEventListener('load', function () {
 });`;
 
 /**
- * The files under `/docs/assets/` the page uses, with their content types; serve only these.
+ * The files under `/docs/assets/` the page uses, with their content types; serve only these. A
+ * prototype-less object: `DOCS_ASSETS['constructor']` is undefined like any other unknown name.
  *
  * @example
  * ```ts
@@ -52,10 +53,12 @@ export const DOCS_INIT_SCRIPT = `window.addEventListener('load', function () {
  * const type = DOCS_ASSETS['swagger-ui.css']; // 'text/css; charset=utf-8'
  * ```
  */
-export const DOCS_ASSETS: Readonly<Record<string, string>> = Object.freeze({
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
-});
+export const DOCS_ASSETS: Readonly<Record<string, string | undefined>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, string>, {
+    'swagger-ui.css': 'text/css; charset=utf-8',
+    'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  }),
+);
 
 let assetsDir: string | undefined;
 

@@ -15,6 +15,7 @@ export {
 } from './docs.js';
 export { auditEventDto, fileDto, invitationDto, memberDto, sessionDto, tenantDto, userDto } from './dto.js';
 export {
+  clientAddress,
   JSON_BODY_LIMIT,
   jsonTooLarge,
   malformedJson,

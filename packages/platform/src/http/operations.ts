@@ -238,8 +238,9 @@ export function createOperations(platform: Platform): Operations {
       return { ...json({ tenant: tenantDto(tenant) }, 201), tenantId: tenant.id };
     },
     listTenants: async (r) => {
-      const page = await tenancy.listTenantsForUser(claimsOf(r).sub, { limit: 100 });
-      return json({ items: page.items.map((m) => tenantDto(m.tenant)) });
+      // Every tenant of the caller (API.md: the tenants the caller belongs to), not one page.
+      const memberships = await tenancy.listAllTenantsForUser(claimsOf(r).sub);
+      return json({ items: memberships.map((m) => tenantDto(m.tenant)) });
     },
     getTenant: async (r) => json({ tenant: tenantDto(await tenancy.getTenant(param(r, 'tenantId'))) }),
     updateTenant: async (r) => {
@@ -348,6 +349,13 @@ export function createOperations(platform: Platform): Operations {
       });
       if (result.type === 'redirect') {
         return { type: 'redirect', status: 302, location: result.url, headers: { 'cache-control': 'no-store' } };
+      }
+      if (result.status === 416) {
+        // RFC 9110: 416 with the file's size in Content-Range; the body is a problem like any error.
+        throw new ApiProblem(416, 'validation_failed', 'the requested range is not satisfiable', {
+          errors: [{ path: 'range', message: `no byte of the range is inside the file (${result.file.size} bytes)` }],
+          headers: result.headers,
+        });
       }
       if (!result.body) return { type: 'empty', status: result.status, headers: result.headers };
       return { type: 'stream', status: result.status, headers: result.headers, body: result.body };

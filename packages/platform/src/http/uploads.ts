@@ -31,8 +31,10 @@ const isMultipart = (contentType: string | string[] | undefined) =>
 /**
  * Streams the `file` part of a `multipart/form-data` body straight into the file service (never
  * buffered whole). The text fields (`category`, `tags`) must come before the file; they are
- * validated with the contract's schema. 415 for another content type, 400 for a malformed body or
- * a missing file part, and the file service's errors (413, 415) as they are.
+ * validated with the contract's schema. 415 for another content type; 400 for a malformed body, a
+ * missing file part, a field after the file, a second file or a file part under another name (a
+ * file stored before the form turned out wrong is deleted again); the file service's errors (413,
+ * 415) as they are.
  *
  * @example
  * ```ts
@@ -55,6 +57,11 @@ export function receiveUpload(request: MultipartRequest, target: UploadTarget): 
   return new Promise<FileRecord>((resolve, reject) => {
     const fields: Record<string, string | string[]> = {};
     let upload: Promise<FileRecord> | null = null;
+    // The first thing wrong with the form's layout; the upload (if any) is then undone.
+    let refused: ApiProblem | null = null;
+    const refuse = (path: string, message: string) => {
+      refused ??= new ApiProblem(400, 'validation_failed', 'the form is invalid', { errors: [{ path, message }] });
+    };
     let parser: busboy.Busboy;
     try {
       parser = busboy({
@@ -67,11 +74,16 @@ export function receiveUpload(request: MultipartRequest, target: UploadTarget): 
       return;
     }
     parser.on('field', (name, value) => {
+      // The file is stored as it streams: a field after it would come too late to apply.
+      if (upload) return refuse(name, 'send the form fields before the file part');
       const prev = fields[name];
       fields[name] = prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
     });
+    parser.on('filesLimit', () => refuse('file', 'send exactly one file part'));
+    parser.on('fieldsLimit', () => refuse('', 'too many form fields'));
     parser.on('file', (name, stream, info) => {
-      if (name !== 'file' || upload) {
+      if (name !== 'file') refuse(name, 'unexpected file part (the file goes in the field "file")');
+      if (refused || upload) {
         stream.resume();
         return;
       }
@@ -100,6 +112,16 @@ export function receiveUpload(request: MultipartRequest, target: UploadTarget): 
     parser.on('error', () => reject(new ApiProblem(400, 'validation_failed', 'malformed multipart/form-data')));
     parser.on('close', () => {
       const pending = upload as Promise<FileRecord> | null;
+      const problem = refused as ApiProblem | null;
+      if (problem) {
+        // Nothing of a refused form stays: a file stored meanwhile is deleted again.
+        if (!pending) return reject(problem);
+        pending.then(
+          (file) => files.softDelete(tenantId, file.id).then(() => reject(problem), reject),
+          () => reject(problem),
+        );
+        return;
+      }
       if (!pending) {
         reject(
           new ApiProblem(400, 'validation_failed', 'no file part', {
