@@ -285,6 +285,22 @@ describe.each(SERVERS)('%s', (name) => {
         const text = new TextEncoder().encode('hello direct upload\n');
         const direct = await b.files.uploadDirect(tenantA, text, { name: 'notes.txt', contentType: 'text/plain' });
         expect(direct.file).toMatchObject({ name: 'notes.txt', size: text.length, status: 'ready' });
+        // Completing again answers the same file and records no second file.uploaded (checked below).
+        expect((await b.files.completeUpload(tenantA, direct.file.id)).file).toEqual(direct.file);
+        // Bytes that never arrived, or of a type not allowed: 400, and the upload is gone (404 after).
+        const ghost = await b.files.createUpload(tenantA, { name: 'ghost.txt', size: 5, contentType: 'text/plain' });
+        expect(await codeOf(b.files.completeUpload(tenantA, ghost.fileId))).toBe('400 validation_failed');
+        expect(await codeOf(b.files.completeUpload(tenantA, ghost.fileId))).toBe('404 not_found');
+        const exe = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00]);
+        const fake = await b.files.createUpload(tenantA, {
+          name: 'pic.png',
+          size: exe.length,
+          contentType: 'image/png',
+        });
+        const put = await fetch(fake.upload.url, { method: 'PUT', headers: fake.upload.headers, body: exe });
+        expect(put.ok).toBe(true);
+        expect(await codeOf(b.files.completeUpload(tenantA, fake.fileId))).toBe('400 validation_failed');
+        expect(await codeOf(b.files.get(tenantA, fake.fileId))).toBe('404 not_found');
 
         await b.files.delete(tenantA, direct.file.id);
         expect(await codeOf(a.files.get(tenantA, direct.file.id))).toBe('404 not_found');

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { updateAuditContext } from '@portalkit/audit';
 import type { AccessTokenClaims, RequestContext } from '@portalkit/auth';
 import type { RouteName } from '@portalkit/client/contract';
+import { isStorageError } from '@portalkit/storage';
 import type { Platform } from '../platform.js';
 import { auditEventDto, fileDto, invitationDto, memberDto, sessionDto, tenantDto, userDto } from './dto.js';
 import type { RouteInput } from './input.js';
@@ -335,7 +336,25 @@ export function createOperations(platform: Platform): Operations {
     },
     completeUpload: async (r) => {
       const tenantId = param(r, 'tenantId');
-      return uploaded(tenantId, await files.completeUpload(tenantId, param(r, 'fileId')), 200);
+      let completedHere = false;
+      let file: Awaited<ReturnType<typeof files.completeUpload>>;
+      try {
+        file = await files.completeUpload(tenantId, param(r, 'fileId'), {
+          onCompleted: () => {
+            completedHere = true;
+          },
+        });
+      } catch (err) {
+        // API.md: bytes that are not what was announced answer 400 (the upload is removed), the
+        // type and size checks included; an unknown file stays 404.
+        if (isStorageError(err) && (err.code === 'type_not_allowed' || err.code === 'too_large')) {
+          const why = err.code === 'too_large' ? 'larger than the limit' : 'of a type that is not allowed';
+          throw new ApiProblem(400, 'validation_failed', `the uploaded file is ${why}; it was removed`);
+        }
+        throw err;
+      }
+      // Completing again (or after another instance did) answers the same file, recorded once.
+      return completedHere ? uploaded(tenantId, file, 200) : json({ file: fileDto(file) });
     },
     listFiles: async (r) => {
       const q = r.query as { limit: number; cursor?: string; category?: string; tag?: string; q?: string };
