@@ -24,6 +24,7 @@ export { createMailer, type Mailer, type MailerOptions, type MailMessage } from 
 export {
   type CheckStatus,
   createPlatform,
+  type DeletedTenantsTick,
   type Platform,
   type PlatformOptions,
   type Readiness,
