@@ -137,6 +137,16 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
     return key.publicKey;
   };
 
+  /** Whether the key a (verified, cached) token was signed with is still in the key set. */
+  const keyStillKnown = (token: string) => {
+    try {
+      const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
+      return typeof header?.kid === 'string' && keys.get(header.kid) !== undefined;
+    } catch {
+      return false;
+    }
+  };
+
   const checkRevoked = async (claims: AccessTokenClaims) => {
     if (await revokedSessions?.has(claims.sid)) throw invalid('session revoked');
     return claims;
@@ -176,7 +186,8 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
       if (cache) {
         const hit = cache.get(key);
         if (hit) {
-          if ((hit.exp + tolerance) * 1000 > now()) return finish(hit);
+          // A retired key stops its tokens at once, cached or not.
+          if ((hit.exp + tolerance) * 1000 > now() && keyStillKnown(token)) return finish(hit);
           cache.delete(key);
         }
       }

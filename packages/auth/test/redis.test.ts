@@ -115,6 +115,52 @@ describe.skipIf(!needs('redis', 'redis rate limiter'))('Redis rate limiter and r
     dead.disconnect();
   });
 
+  it('Redis down: memoryFallback keeps counting in memory, and revoked sessions ask their fallback', async () => {
+    const dead = new Redis({
+      port: 1,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    const logs: string[] = [];
+    const policy = { name: 'insured', points: 3, durationSeconds: 60 };
+    // failMode 'open' would let everything through; the memory fallback still enforces the budget.
+    const insured = redisRateLimiter(dead, policy, {
+      failMode: 'open',
+      memoryFallback: true,
+      logger: (m) => logs.push(m),
+    });
+    const results = await Promise.all(Array.from({ length: 10 }, () => insured.consume('k')));
+    expect(results.filter((r) => r.allowed)).toHaveLength(3);
+    expect((await insured.peek('k')).allowed).toBe(false);
+    expect((await insured.peek('other')).allowed).toBe(true);
+    await insured.reset('k');
+    expect((await insured.consume('k')).allowed).toBe(true);
+
+    const revokedInStore = new Set(['revoked-1']);
+    const asked: string[] = [];
+    const revoked = redisRevokedSessions(dead, {
+      logger: (m) => logs.push(m),
+      fallback: async (id) => {
+        asked.push(id);
+        return revokedInStore.has(id);
+      },
+    });
+    expect(await revoked.has('revoked-1')).toBe(true);
+    expect(await revoked.has('live-1')).toBe(false);
+    expect(asked).toEqual(['revoked-1', 'live-1']);
+    expect(logs.some((m) => m.includes('asking the fallback'))).toBe(true);
+    // When the fallback fails too, failMode decides.
+    const broken = redisRevokedSessions(dead, {
+      failMode: 'closed',
+      logger: (m) => logs.push(m),
+      fallback: () => Promise.reject(new Error('database down too')),
+    });
+    expect(await broken.has('live-1')).toBe(true);
+    dead.disconnect();
+  });
+
   it('a session revoked through one instance stops its access tokens on another at once', async () => {
     const keys = createKeySet({ signingKey: await generateSigningKey() });
     const opts = { keys, issuer: 'i', audience: 'a' };

@@ -202,6 +202,23 @@ describe('access tokens', () => {
     expect(() => set.retire('r2')).toThrow();
   });
 
+  it('retiring a key stops its tokens at once, also those the verified-token cache holds', async () => {
+    const set = createKeySet({ signingKey: await generateSigningKey({ kid: 'c1' }) });
+    const cache = createVerifiedTokenCache();
+    const tokens = createAccessTokens({ keys: set, issuer, audience, cache });
+    const old = (await tokens.sign(subject)).token;
+    expect(await codeOf(tokens.verify(old))).toBe('ok');
+    expect(cache.size).toBe(1);
+    set.rotate(await generateSigningKey({ kid: 'c2' }));
+    expect(await codeOf(tokens.verify(old))).toBe('ok');
+    set.retire('c1');
+    expect(await codeOf(tokens.verify(old))).toBe('token_invalid');
+    expect(cache.size).toBe(0);
+    const fresh = (await tokens.sign(subject)).token;
+    expect(await codeOf(tokens.verify(fresh))).toBe('ok');
+    expect(await codeOf(tokens.verify(fresh))).toBe('ok');
+  });
+
   it('refuses tokens of revoked sessions at once', async () => {
     const revokedSessions = memoryRevokedSessions();
     const tokens = createAccessTokens({ keys, issuer, audience, revokedSessions });

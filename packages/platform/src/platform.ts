@@ -337,7 +337,15 @@ async function compose(
     audience: 'portalkit',
     cache: createVerifiedTokenCache(),
     revokedSessions: redis
-      ? redisRevokedSessions(redis, { keyPrefix: `${config.redisPrefix}revoked:`, logger: authLogger })
+      ? redisRevokedSessions(redis, {
+          keyPrefix: `${config.redisPrefix}revoked:`,
+          logger: authLogger,
+          // While Redis is down the session table decides: a revoked session stays revoked.
+          fallback: async (sessionId) => {
+            const session = await stores.auth.findSession(sessionId);
+            return session === null || session.revokedAt !== null;
+          },
+        })
       : memoryRevokedSessions(),
   });
 
@@ -383,7 +391,12 @@ async function compose(
     ...(redis
       ? {
           rateLimiter: (policy) =>
-            redisRateLimiter(redis, policy, { keyPrefix: `${config.redisPrefix}rl:`, logger: authLogger }),
+            // While Redis is down each instance counts in memory: the limits still hold.
+            redisRateLimiter(redis, policy, {
+              keyPrefix: `${config.redisPrefix}rl:`,
+              logger: authLogger,
+              memoryFallback: true,
+            }),
         }
       : {}),
     memberships: async (userId) => {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { createFlexibleLimiter } from '../internal/flexible-limiter.js';
 import type { AuthLogger, RateLimiter, RateLimitFailMode, RateLimitPolicy } from '../rate-limiter.js';
 
@@ -11,12 +11,19 @@ export interface RedisRateLimiterOptions {
   failMode?: RateLimitFailMode;
   /** Receives backend failures. @default console.warn */
   logger?: AuthLogger;
+  /**
+   * While Redis fails, count in this process's memory instead (rate-limiter-flexible's insurance
+   * limiter): the limits keep holding, per instance, through an outage, and `failMode` no longer
+   * decides anything. Counts made in memory are not carried back to Redis. @default false
+   */
+  memoryFallback?: boolean;
 }
 
 /**
  * A {@link RateLimiter} on Redis through your `ioredis` client (`rate-limiter-flexible`'s atomic
  * Redis limiter: one Lua-backed increment per call), so every server instance shares one budget.
- * When Redis is down, calls fail open or closed as configured and are logged; nothing throws.
+ * When Redis is down, calls fail open or closed as configured, or count in memory with
+ * `memoryFallback`, and are logged; nothing throws.
  * Create the client with `enableOfflineQueue: false` so a dead Redis answers at once instead of
  * queueing.
  *
@@ -36,7 +43,13 @@ export function redisRateLimiter(
 ): RateLimiter {
   return createFlexibleLimiter(
     policy,
-    (init) => new RateLimiterRedis({ ...init, storeClient: redis, rejectIfRedisNotReady: true }),
+    (init) =>
+      new RateLimiterRedis({
+        ...init,
+        storeClient: redis,
+        rejectIfRedisNotReady: true,
+        ...(options.memoryFallback ? { insuranceLimiter: new RateLimiterMemory(init) } : {}),
+      }),
     {
       keyPrefix: options.keyPrefix ?? 'portalkit:auth:rl:',
       failMode: options.failMode ?? 'open',

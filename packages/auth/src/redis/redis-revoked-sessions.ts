@@ -14,6 +14,13 @@ export interface RedisRevokedSessionsOptions {
   failMode?: RateLimitFailMode;
   /** Receives backend failures. @default console.warn */
   logger?: AuthLogger;
+  /**
+   * Asked instead when Redis fails during a check: `true` when the session is revoked (or gone).
+   * Pass your session store (`(id) => store.findSession(id).then((s) => !s || s.revokedAt !== null)`)
+   * and an outage costs a database read per request instead of accepting revoked sessions or
+   * refusing everyone. `failMode` applies only when this fails too. @default undefined
+   */
+  fallback?: (sessionId: string) => Promise<boolean>;
 }
 
 /**
@@ -47,6 +54,18 @@ export function redisRevokedSessions(redis: Redis, options: RedisRevokedSessions
       try {
         return (await redis.exists(`${prefix}${sessionId}`)) === 1;
       } catch (error) {
+        if (options.fallback) {
+          logger('[portalkit/auth] revoked-session cache in Redis failed; asking the fallback', {
+            operation: 'has',
+            error: error instanceof Error ? error.message : String(error),
+          });
+          try {
+            return await options.fallback(sessionId);
+          } catch (fallbackError) {
+            failed('has (and its fallback)', fallbackError);
+            return failMode === 'closed';
+          }
+        }
         failed('has', error);
         return failMode === 'closed';
       }
