@@ -2,6 +2,7 @@ import type { AccessTokenClaims, AccessTokens } from './access-tokens.js';
 import { normalizeEmail } from './email.js';
 import { AuthError, type AuthFieldError } from './errors.js';
 import type { SecurityEvent, SecurityEventType } from './events.js';
+import { rateLimitAddress } from './internal/client-address.js';
 import { hashSecret, randomId, randomSecret } from './internal/crypto.js';
 import { createPasswordHasher, type PasswordHasher } from './password-hasher.js';
 import { createPasswordPolicy, type PasswordPolicy } from './password-policy.js';
@@ -112,8 +113,10 @@ export interface AuthServiceOptions {
   /** Refuse login until the e-mail is verified (`email_not_verified`). @default true */
   requireVerifiedEmail?: boolean;
   /**
-   * Await message delivery inside the flows. Off by default so a slow mail server cannot reveal
-   * through timing whether an account exists; delivery errors are logged either way.
+   * Await message delivery inside the flows, and in forgot-password and resend-verification the
+   * account lookup and token issue too (which otherwise run after the answer). Off by default so
+   * neither a slow mail server nor the store work of an existing account can reveal through timing
+   * whether an account exists; failures are logged either way.
    * @default false
    */
   awaitDelivery?: boolean;
@@ -339,10 +342,52 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     if (options.awaitDelivery) await run;
   };
 
+  /** The client address as rate limits see it (an IPv6 client by its /64). */
+  const limitKeyOf = (ctx?: RequestContext) => rateLimitAddress(ctx?.ip ?? 'unknown');
+
+  /**
+   * Spends one point of each key on its limiter before any password is checked, so parallel
+   * requests cannot all pass a check made before the first of them failed. When a limiter
+   * refuses, every point the attempt spent is given back (a refused attempt verifies nothing and
+   * costs nothing; the points kept by verified attempts still block) and the refusal is returned.
+   */
+  const spendAttempt = async (
+    spends: Array<[RateLimiter | undefined, string]>,
+  ): Promise<{ retryAfterMs: number } | undefined> => {
+    const results = await Promise.all(spends.map(([limiter, key]) => limiter?.consume(key)));
+    const blocked = results.filter((r) => r !== undefined && !r.allowed);
+    if (blocked.length === 0) return undefined;
+    await refund(spends);
+    return { retryAfterMs: Math.max(...blocked.map((r) => r?.retryAfterMs ?? 0)) };
+  };
+
+  /** Gives back one point per key (rate-limiter-flexible's reward: a negative consume). */
+  const refund = async (spends: Array<[RateLimiter | undefined, string]>) => {
+    await Promise.all(spends.map(([limiter, key]) => limiter?.consume(key, -1)));
+  };
+
+  /**
+   * Runs the account-dependent part of an anonymous flow after the caller has its answer, so the
+   * answer takes the same time whether or not the account exists. Errors are logged, never thrown.
+   * With `awaitDelivery` the flow waits for it (and its timing shows again, as documented).
+   */
+  const inBackground = async (what: string, work: () => Promise<void>) => {
+    const run = (async () => {
+      // a macrotask later: the caller's answer is on its way before the lookup starts
+      await new Promise((resolve) => setImmediate(resolve));
+      await work();
+    })().catch((error: unknown) => {
+      logger(`[portalkit/auth] ${what} failed`, {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+    if (options.awaitDelivery) await run;
+  };
+
   const limitByIp = async (key: keyof AuthRateLimitPolicies, ctx?: RequestContext) => {
     const limiter = limiters[key];
     if (!limiter) return;
-    const result = await limiter.consume(ctx?.ip ?? 'unknown');
+    const result = await limiter.consume(limitKeyOf(ctx));
     if (!result.allowed) {
       throw new AuthError(
         'rate_limited',
@@ -354,9 +399,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     }
   };
 
-  const issueOneTime = async (kind: OneTimeTokenKind, userId: string, ttl: number) => {
+  const issueOneTime = async (kind: OneTimeTokenKind, userId: string, ttl: number, createdAt = new Date(now())) => {
     const token = randomSecret();
-    const createdAt = new Date(now());
     const expiresAt = new Date(createdAt.getTime() + ttl);
     await store.createOneTimeToken({ hash: hashSecret(token), kind, userId, createdAt, expiresAt });
     return { token, expiresAt };
@@ -482,6 +526,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         );
       const user = await store.markEmailVerified(consumed.userId, new Date(now()));
       if (!user) throw new AuthError('token_invalid', 'verification token belongs to no account');
+      // the other verification links of this account have nothing left to do
+      await store.invalidateOneTimeTokens(user.id, 'email_verification', new Date(now()));
       await emit('email_verified', { userId: user.id }, ctx);
       return { user: toAccountUser(user) };
     },
@@ -489,39 +535,35 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     async resendVerification(input, ctx) {
       const email = normalizeEmail(input.email);
       await limitByIp('resendVerification', ctx);
-      const user = await store.findUserByEmail(email);
-      if (user && user.emailVerifiedAt === null) {
-        const { token, expiresAt } = await issueOneTime('email_verification', user.id, verifyTtl);
+      const requestedAt = new Date(now());
+      await inBackground('resend-verification', async () => {
+        const user = await store.findUserByEmail(email);
+        if (!user || user.emailVerifiedAt !== null) return;
+        const { token, expiresAt } = await issueOneTime('email_verification', user.id, verifyTtl, requestedAt);
         await deliver('verification e-mail', () =>
           delivery.sendVerificationEmail({ to: user.email, name: user.name, token, expiresAt }),
         );
-      }
+      });
       return { status: 'verification_sent' };
     },
 
     async login(input, ctx) {
       const email = normalizeEmail(input.email);
       const password = requireString(input.password, 'password', 1024);
-      const ip = ctx?.ip ?? 'unknown';
+      const ip = limitKeyOf(ctx);
       const accountIpKey = `${email}|${ip}`;
-      const checks = await Promise.all([
-        limiters.loginAccountIp?.peek(accountIpKey),
-        limiters.loginAccount?.peek(email),
-        limiters.loginIp?.peek(ip),
+      // Every attempt spends its points before the password is checked (a failure keeps them,
+      // a success gives them back), so N parallel guesses get at most the budget of verifications.
+      const refused = await spendAttempt([
+        [limiters.loginAccountIp, accountIpKey],
+        [limiters.loginAccount, email],
+        [limiters.loginIp, ip],
       ]);
-      const blocked = checks.filter((c) => c && !c.allowed);
-      if (blocked.length > 0) {
+      if (refused) {
         await emit('login_rate_limited', { email }, ctx);
-        throw new AuthError('rate_limited', 'too many failed sign-ins; retry later', {
-          retryAfterMs: Math.max(...blocked.map((c) => c?.retryAfterMs ?? 0)),
-        });
+        throw new AuthError('rate_limited', 'too many failed sign-ins; retry later', refused);
       }
       const fail = async (reason: string, userId?: string): Promise<never> => {
-        await Promise.all([
-          limiters.loginAccountIp?.consume(accountIpKey),
-          limiters.loginAccount?.consume(email),
-          limiters.loginIp?.consume(ip),
-        ]);
         await emit('login_failed', { email, reason, ...(userId ? { userId } : {}) }, ctx);
         throw new AuthError('invalid_credentials', 'e-mail or password is wrong');
       };
@@ -543,7 +585,14 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
           });
         }
       }
-      await limiters.loginAccountIp?.reset(accountIpKey);
+      // the right password: the account+IP failures are forgiven, the other two budgets get their point back
+      await Promise.all([
+        limiters.loginAccountIp?.reset(accountIpKey),
+        refund([
+          [limiters.loginAccount, email],
+          [limiters.loginIp, ip],
+        ]),
+      ]);
       if (requireVerified && user.emailVerifiedAt === null) {
         await emit('login_failed', { userId: user.id, reason: 'email_not_verified' }, ctx);
         throw new AuthError(
@@ -681,14 +730,16 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     async forgotPassword(input, ctx) {
       const email = normalizeEmail(input.email);
       await limitByIp('forgotPassword', ctx);
-      const user = await store.findUserByEmail(email);
-      if (user) {
-        const { token, expiresAt } = await issueOneTime('password_reset', user.id, resetTtl);
+      const requestedAt = new Date(now());
+      await inBackground('forgot-password', async () => {
+        const user = await store.findUserByEmail(email);
+        if (!user) return;
+        const { token, expiresAt } = await issueOneTime('password_reset', user.id, resetTtl, requestedAt);
         await deliver('password reset e-mail', () =>
           delivery.sendPasswordReset({ to: user.email, name: user.name, token, expiresAt }),
         );
         await emit('password_reset_requested', { userId: user.id }, ctx);
-      }
+      });
       return { status: 'reset_sent' };
     },
 
@@ -704,8 +755,13 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       const consumed = await store.consumeOneTimeToken(hash, 'password_reset', new Date(now()));
       if (!consumed)
         throw new AuthError('token_invalid', 'reset token is unknown, expired or already used (request a new one)');
+      // every other reset link dies with this one, before the password changes (fails safe)
+      await store.invalidateOneTimeTokens(user.id, 'password_reset', new Date(now()));
       await store.setPasswordHash(user.id, passwordHash);
-      if (user.emailVerifiedAt === null) await store.markEmailVerified(user.id, new Date(now()));
+      if (user.emailVerifiedAt === null) {
+        await store.markEmailVerified(user.id, new Date(now()));
+        await store.invalidateOneTimeTokens(user.id, 'email_verification', new Date(now()));
+      }
       const revoked = await store.revokeUserSessions(user.id, new Date(now()));
       await revokeIds(revoked.map((s) => s.id));
       await emit('password_reset', { userId: user.id }, ctx);
@@ -718,16 +774,19 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       const storedHash = user ? await store.getPasswordHash(user.id) : null;
       if (!user || storedHash === null)
         throw new AuthError('token_invalid', 'the account of this token no longer exists');
-      const limiter = limiters.loginAccount;
-      if (limiter && !(await limiter.peek(user.email)).allowed) {
-        throw new AuthError('rate_limited', 'too many failed password checks; retry later');
-      }
+      // the point is spent before the check (parallel guesses cannot pass together), given back on success
+      const spend: Array<[RateLimiter | undefined, string]> = [[limiters.loginAccount, user.email]];
+      const refused = await spendAttempt(spend);
+      if (refused) throw new AuthError('rate_limited', 'too many failed password checks; retry later', refused);
       if (!(await hasher.verify(storedHash, current)).valid) {
-        await limiter?.consume(user.email);
         throw new AuthError('invalid_credentials', 'current password is wrong');
       }
+      await refund(spend);
       assertPassword(input.newPassword, 'newPassword', { email: user.email, name: user.name });
-      await store.setPasswordHash(user.id, await hasher.hash(input.newPassword));
+      const passwordHash = await hasher.hash(input.newPassword);
+      // a reset link sent before the change must not undo it
+      await store.invalidateOneTimeTokens(user.id, 'password_reset', new Date(now()));
+      await store.setPasswordHash(user.id, passwordHash);
       const revoked = await store.revokeUserSessions(user.id, new Date(now()), claims.sid);
       await revokeIds(revoked.map((s) => s.id));
       await emit(

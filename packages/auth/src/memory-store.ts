@@ -179,5 +179,15 @@ export function memoryAuthStore(): AuthStore {
       row.usedAt = now;
       return { userId: row.userId };
     },
+    async invalidateOneTimeTokens(userId, kind, at) {
+      let marked = 0;
+      for (const row of oneTime.values()) {
+        if (row.userId === userId && row.kind === kind && row.usedAt === null) {
+          row.usedAt = at;
+          marked++;
+        }
+      }
+      return marked;
+    },
   };
 }

@@ -227,6 +227,13 @@ export interface AuthStore {
    * gets the user id; unknown, spent and expired tokens give null.
    */
   consumeOneTimeToken(hash: string, kind: OneTimeTokenKind, now: Date): Promise<ConsumedOneTimeToken | null>;
+  /**
+   * Marks every unused single-use token of that kind of a user as used at `at` (in one statement),
+   * so no outstanding link works any more; returns how many it marked. The service calls it when
+   * a password is reset or changed (`password_reset`) and when an e-mail is verified
+   * (`email_verification`).
+   */
+  invalidateOneTimeTokens(userId: string, kind: OneTimeTokenKind, at: Date): Promise<number>;
 
   /**
    * Deletes what can no longer be used: expired sessions (with their tokens), expired refresh

@@ -14,6 +14,7 @@ import {
   type PasswordHasher,
   type SecurityEvent,
 } from '@portalkit/auth';
+import { vi } from 'vitest';
 
 /** Cheap argon2 parameters for tests where the cost is not under test. */
 export const CHEAP_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
@@ -101,7 +102,32 @@ export async function setup(
     const { user } = await auth.verifyEmail({ token });
     return user;
   };
-  return { auth, store, mails, events, counts, accessTokens, revokedSessions, membershipTable, lastMail, verifiedUser };
+  /**
+   * Waits for the `count`-th mail of a kind to an address (forgot-password and resend-verification
+   * send after they answer, as the platform's mail tests poll too) and returns it.
+   */
+  const awaitMail = (kind: Mail['kind'], to: string, count = 1) =>
+    vi.waitFor(
+      () => {
+        const mail = mails.filter((m) => m.kind === kind && m.to === to)[count - 1];
+        if (!mail) throw new Error(`no ${kind} mail #${count} to ${to} yet`);
+        return mail;
+      },
+      { timeout: 5000, interval: 5 },
+    );
+  return {
+    auth,
+    store,
+    mails,
+    events,
+    counts,
+    accessTokens,
+    revokedSessions,
+    membershipTable,
+    lastMail,
+    awaitMail,
+    verifiedUser,
+  };
 }
 
 export const PASSWORD = 'glimmering otter vestibule 42';

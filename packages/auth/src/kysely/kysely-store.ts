@@ -363,5 +363,16 @@ export function kyselyAuthStore(db: Kysely<any>, options: KyselyAuthStoreOptions
           .executeTakeFirst();
         return row ? { userId: row.user_id as string } : null;
       }),
+    invalidateOneTimeTokens: (userId, kind, at) =>
+      q(async () => {
+        const result = await db
+          .updateTable('auth_one_time_tokens')
+          .set({ used_at: at })
+          .where('user_id', '=', userId)
+          .where('kind', '=', kind)
+          .where('used_at', 'is', null)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      }),
   };
 }

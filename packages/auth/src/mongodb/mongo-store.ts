@@ -295,5 +295,10 @@ export function mongoAuthStore(db: Db, options: MongoAuthStoreOptions = {}): Mon
         );
         return d ? { userId: d.userId as string } : null;
       }),
+    invalidateOneTimeTokens: (userId, kind, at) =>
+      q(async () => {
+        const result = await oneTime.updateMany({ userId, kind, usedAt: null }, { $set: { usedAt: at } });
+        return result.modifiedCount;
+      }),
   };
 }

@@ -1,5 +1,5 @@
 import { type AuthStore, createPasswordHasher, isAuthError } from '@portalkit/auth';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { setup as baseSetup, CHEAP_ARGON2, codeOf, NEW_PASSWORD, PASSWORD } from '../helpers.js';
 
 /**
@@ -134,12 +134,12 @@ export function runAuthServiceSuite(
           ),
         );
         expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+        const resent = await t.awaitMail('verification', 'eve@example.com', 2);
         expect(t.mails.slice(before).map((m) => m.to)).toEqual(['eve@example.com']);
-        // the resent token verifies
-        expect(
-          (await t.auth.verifyEmail({ token: t.lastMail('verification', 'eve@example.com')?.token ?? '' })).user
-            .emailVerified,
-        ).toBe(true);
+        // the resent token verifies, and then the first link is dead too
+        expect((await t.auth.verifyEmail({ token: resent.token ?? '' })).user.emailVerified).toBe(true);
+        const first = t.mails.find((m) => m.kind === 'verification' && m.to === 'eve@example.com');
+        expect(await codeOf(t.auth.verifyEmail({ token: first?.token ?? '' }))).toBe('token_invalid');
       });
     });
 
@@ -246,6 +246,54 @@ export function runAuthServiceSuite(
         await t.auth.login({ email: 'max@example.com', password: PASSWORD }, ctx);
         for (let i = 0; i < 4; i++) await codeOf(t.auth.login({ email: 'max@example.com', password: 'nope' }, ctx));
         expect(await codeOf(t.auth.login({ email: 'max@example.com', password: PASSWORD }, ctx))).toBe('ok');
+      });
+    });
+
+    describe('anonymous flows answer before the account-dependent work', () => {
+      it('forgot-password and resend-verification answer while a slow store is still working; the mail arrives after', async () => {
+        const inner = makeStore();
+        let release = () => {};
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let slow = false;
+        const store: AuthStore = Object.assign(Object.create(inner) as AuthStore, {
+          createOneTimeToken: async (token: Parameters<AuthStore['createOneTimeToken']>[0]) => {
+            if (slow) await gate;
+            return inner.createOneTimeToken(token);
+          },
+        });
+        const t = await baseSetup({ store });
+        await t.auth.register({ email: 'kai@example.com', password: PASSWORD, name: 'Kai' });
+        await t.verifiedUser('lia@example.com');
+        slow = true;
+        const timeout = (ms: number) => new Promise((resolve) => setTimeout(() => resolve('blocked'), ms));
+        expect(await Promise.race([t.auth.forgotPassword({ email: 'lia@example.com' }), timeout(500)])).toEqual({
+          status: 'reset_sent',
+        });
+        expect(await Promise.race([t.auth.resendVerification({ email: 'kai@example.com' }), timeout(500)])).toEqual({
+          status: 'verification_sent',
+        });
+        expect(t.lastMail('reset', 'lia@example.com')).toBeUndefined();
+        release();
+        const reset = await t.awaitMail('reset', 'lia@example.com');
+        await t.awaitMail('verification', 'kai@example.com', 2);
+        await t.auth.resetPassword({ token: reset.token ?? '', password: NEW_PASSWORD });
+      });
+
+      it('a failing store in the background is logged, never thrown to the caller', async () => {
+        const inner = makeStore();
+        const store: AuthStore = Object.assign(Object.create(inner) as AuthStore, {
+          findUserByEmail: () => Promise.reject(new Error('store down')),
+        });
+        const logged: string[] = [];
+        const t = await baseSetup({ store, logger: (message) => logged.push(message) });
+        expect(await t.auth.forgotPassword({ email: 'moe@example.com' })).toEqual({ status: 'reset_sent' });
+        expect(await t.auth.resendVerification({ email: 'moe@example.com' })).toEqual({
+          status: 'verification_sent',
+        });
+        await vi.waitFor(() => expect(logged).toHaveLength(2));
+        expect(logged.every((m) => m.startsWith('[portalkit/auth]'))).toBe(true);
       });
     });
 
@@ -405,6 +453,7 @@ export function runAuthServiceSuite(
         const known = await t.auth.forgotPassword({ email: 'wes@example.com' }, ctx);
         const unknown = await t.auth.forgotPassword({ email: 'nobody@example.com' }, ctx);
         expect(known).toEqual(unknown);
+        await t.awaitMail('reset', 'wes@example.com');
         expect(t.mails.slice(before).map((m) => [m.kind, m.to])).toEqual([['reset', 'wes@example.com']]);
       });
 
@@ -415,7 +464,7 @@ export function runAuthServiceSuite(
         t.membershipTable[user.id] = [{ tenantId: 't1', role: 'viewer' }];
         const session = await t.auth.login({ email: 'xia@example.com', password: PASSWORD });
         await t.auth.forgotPassword({ email: 'xia@example.com' });
-        const token = t.lastMail('reset')?.token ?? '';
+        const token = (await t.awaitMail('reset', 'xia@example.com')).token ?? '';
         const weak = await t.auth.resetPassword({ token, password: 'xia-password-1' }).catch((e) => e);
         expect(weak.code).toBe('weak_password');
         const results = await Promise.allSettled([
@@ -435,10 +484,57 @@ export function runAuthServiceSuite(
           expect.objectContaining({ sessionId: session.sessionId, tenantId: 't1', reason: 'password_reset' }),
         ]);
         await t.auth.forgotPassword({ email: 'xia@example.com' });
-        now += 3600_000 + 1;
-        expect(
-          await codeOf(t.auth.resetPassword({ token: t.lastMail('reset')?.token ?? '', password: NEW_PASSWORD })),
-        ).toBe('token_invalid');
+        now += 3600_000 + 1; // the token's hour runs from the request, even when it is issued later
+        const late = await t.awaitMail('reset', 'xia@example.com', 2);
+        expect(await codeOf(t.auth.resetPassword({ token: late.token ?? '', password: NEW_PASSWORD }))).toBe(
+          'token_invalid',
+        );
+      });
+
+      it('a reset kills every other outstanding reset link; so does a change of password', async () => {
+        const t = await setup();
+        const user = await t.verifiedUser('ira@example.com');
+        await t.auth.forgotPassword({ email: 'ira@example.com' });
+        const a = (await t.awaitMail('reset', 'ira@example.com', 1)).token ?? '';
+        await t.auth.forgotPassword({ email: 'ira@example.com' });
+        const b = (await t.awaitMail('reset', 'ira@example.com', 2)).token ?? '';
+        await t.auth.resetPassword({ token: b, password: NEW_PASSWORD });
+        expect(await codeOf(t.auth.resetPassword({ token: a, password: 'attacker owns this now 999' }))).toBe(
+          'token_invalid',
+        );
+        expect(await codeOf(t.auth.login({ email: 'ira@example.com', password: NEW_PASSWORD }))).toBe('ok');
+
+        await t.auth.forgotPassword({ email: 'ira@example.com' });
+        const c = (await t.awaitMail('reset', 'ira@example.com', 3)).token ?? '';
+        const session = await t.auth.login({ email: 'ira@example.com', password: NEW_PASSWORD });
+        const claims = await t.auth.verifyAccessToken(session.accessToken);
+        await t.auth.changePassword(claims, { currentPassword: NEW_PASSWORD, newPassword: PASSWORD });
+        expect(await codeOf(t.auth.resetPassword({ token: c, password: 'attacker owns this now 999' }))).toBe(
+          'token_invalid',
+        );
+        expect(await codeOf(t.auth.login({ email: 'ira@example.com', password: PASSWORD }))).toBe('ok');
+        expect(t.events.filter((e) => e.type === 'password_reset').map((e) => e.userId)).toEqual([user.id]);
+      });
+
+      it('change-password spends its check before verifying: parallel wrong guesses get at most the budget', async () => {
+        const t = await setup({ rateLimits: { loginAccount: { points: 3, durationSeconds: 600 } } });
+        const user = await t.verifiedUser('jay@example.com');
+        const session = await t.auth.login({ email: 'jay@example.com', password: PASSWORD });
+        const claims = await t.auth.verifyAccessToken(session.accessToken);
+        const before = t.counts.verify;
+        const guesses = Array.from({ length: 20 }, (_, i) => `wrong current ${i}`);
+        guesses.push(PASSWORD);
+        const codes = await Promise.all(
+          guesses.map((currentPassword) =>
+            codeOf(t.auth.changePassword(claims, { currentPassword, newPassword: NEW_PASSWORD })),
+          ),
+        );
+        expect(t.counts.verify - before).toBe(3);
+        expect(codes.filter((c) => c === 'invalid_credentials')).toHaveLength(3);
+        expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(18);
+        // the right current password came after the budget was spent: the password is unchanged
+        const stored = (await t.store.getPasswordHash(user.id)) ?? '';
+        expect(await createPasswordHasher(CHEAP_ARGON2).verify(stored, PASSWORD)).toMatchObject({ valid: true });
       });
 
       it('change-password checks the current password and revokes the other sessions only', async () => {

@@ -353,6 +353,41 @@ export function runAuthStoreSuite(
       expect(await store.consumeOneTimeToken('unknown', 'password_reset', new Date())).toBeNull();
     });
 
+    it('invalidateOneTimeTokens marks every unused token of one user and kind as used, nothing else', async () => {
+      const store = await factory();
+      const user = await store.createUser(newUser());
+      const other = await store.createUser(newUser());
+      const now = new Date();
+      const make = async (userId: string, kind: 'email_verification' | 'password_reset') => {
+        const hash = id();
+        await store.createOneTimeToken({
+          hash,
+          kind,
+          userId,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + HOUR),
+        });
+        return hash;
+      };
+      const spent = await make(user.id, 'password_reset');
+      expect(await store.consumeOneTimeToken(spent, 'password_reset', new Date())).toEqual({ userId: user.id });
+      const resets = [await make(user.id, 'password_reset'), await make(user.id, 'password_reset')];
+      const verification = await make(user.id, 'email_verification');
+      const othersReset = await make(other.id, 'password_reset');
+      expect(await store.invalidateOneTimeTokens(user.id, 'password_reset', new Date())).toBe(2);
+      for (const hash of resets) {
+        expect(await store.findOneTimeToken(hash, 'password_reset', new Date())).toBeNull();
+        expect(await store.consumeOneTimeToken(hash, 'password_reset', new Date())).toBeNull();
+      }
+      expect(await store.invalidateOneTimeTokens(user.id, 'password_reset', new Date())).toBe(0);
+      expect(await store.consumeOneTimeToken(verification, 'email_verification', new Date())).toEqual({
+        userId: user.id,
+      });
+      expect(await store.consumeOneTimeToken(othersReset, 'password_reset', new Date())).toEqual({ userId: other.id });
+      // invalidated tokens count as spent for the purge
+      expect((await store.purgeExpired(new Date())).oneTimeTokens).toBeGreaterThanOrEqual(5);
+    });
+
     it('purgeExpired removes expired sessions and tokens, keeps live ones and spent-but-unexpired refresh tokens', async () => {
       const store = await factory();
       const user = await store.createUser(newUser());
