@@ -16,7 +16,7 @@ const cloneInvitation = ({ tokenHash: _hash, ...i }: StoredInvitation): Invitati
 
 /**
  * An in-process {@link TenantStore} for tests and quick starts, with the same semantics as the
- * database adapters (slug uniqueness, atomic last-admin rule, single-use invitations). Data lives
+ * database adapters (slug and custom domain uniqueness, atomic last-admin rule, single-use invitations). Data lives
  * in this process only.
  *
  * @example
@@ -39,6 +39,15 @@ export function memoryTenantStore(): TenantStore {
     return map;
   };
   const admins = (tenantId: string) => [...membersOf(tenantId).values()].filter((m) => m.role === ADMIN_ROLE).length;
+  /** `conflict` when another tenant already lists one of `domains`. */
+  const checkDomains = (tenantId: string, domains: readonly string[] | undefined) => {
+    for (const t of tenants.values()) {
+      if (t.id === tenantId) continue;
+      if (domains?.some((d) => t.settings.customDomains?.includes(d))) {
+        throw new TenancyError('conflict', 'a custom domain in settings.customDomains belongs to another tenant');
+      }
+    }
+  };
   const lastAdmin = () =>
     new TenancyError('last_admin', 'the tenant must keep at least one admin: promote another member first');
 
@@ -49,6 +58,7 @@ export function memoryTenantStore(): TenantStore {
           throw new TenancyError('conflict', `slug "${tenant.slug}" is taken: choose another`);
       }
       if (tenants.has(tenant.id)) throw new TenancyError('conflict', 'a tenant with this id exists');
+      checkDomains(tenant.id, tenant.settings.customDomains);
       tenants.set(tenant.id, cloneTenant(tenant));
       if (owner) membersOf(tenant.id).set(owner.userId, cloneMember(owner));
       return cloneTenant(tenant);
@@ -62,13 +72,13 @@ export function memoryTenantStore(): TenantStore {
       return null;
     },
     async getTenantByDomain(domain) {
-      const sorted = [...tenants.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-      const t = sorted.find((x) => x.settings.customDomains?.includes(domain));
+      const t = [...tenants.values()].find((x) => x.settings.customDomains?.includes(domain));
       return t ? cloneTenant(t) : null;
     },
     async updateTenant(id, patch: TenantPatch) {
       const t = tenants.get(id);
       if (!t) return null;
+      if (patch.settings !== undefined) checkDomains(id, patch.settings.customDomains);
       const next: Tenant = {
         ...t,
         ...(patch.name !== undefined && { name: patch.name }),

@@ -76,15 +76,18 @@ export interface StoreAccess {
  * ```
  */
 export interface TenantStore {
-  /** Inserts a tenant and, atomically with it, its first admin when `owner` is given. `conflict` when the slug is taken. */
+  /**
+   * Inserts a tenant and, atomically with it, its first admin when `owner` is given. `conflict` when
+   * the slug is taken or another tenant lists one of its `settings.customDomains`.
+   */
   createTenant(tenant: Tenant, owner?: Member): Promise<Tenant>;
   /** The tenant, or `null`. */
   getTenant(id: string): Promise<Tenant | null>;
   /** The tenant with this slug, or `null`. */
   getTenantBySlug(slug: string): Promise<Tenant | null>;
-  /** The tenant whose `settings.customDomains` contains `domain` (lower case), or `null`. */
+  /** The tenant whose `settings.customDomains` contains `domain` (lower case; at most one tenant does), or `null`. */
   getTenantByDomain(domain: string): Promise<Tenant | null>;
-  /** Applies a patch; `null` when the tenant does not exist. */
+  /** Applies a patch; `null` when the tenant does not exist; `conflict` when another tenant lists one of its custom domains. */
   updateTenant(id: string, patch: TenantPatch): Promise<Tenant | null>;
   /** Deletes the tenant with its members and invitations; `false` when it did not exist. */
   deleteTenant(id: string): Promise<boolean>;

@@ -244,6 +244,81 @@ describe('isolation: scoped MongoDB collection', () => {
     expect(await raw.countDocuments({ tenantId: 'B' })).toBe(1);
   });
 
+  it('returns cursors whose scope cannot be undone', async () => {
+    const asB = (fn: () => unknown) => codeOf(() => runWithTenant('B', fn));
+    expect(await asB(() => notes.find({}).filter({ label: 'alpha' }).toArray())).toBe('unsupported_query');
+    expect(await asB(() => notes.find({}).clone().filter({}).toArray())).toBe('unsupported_query');
+    const cloned = await runWithTenant('B', () => notes.find({}).clone().toArray());
+    expect(cloned.map((n) => n.id)).toEqual(['b1']);
+    expect(
+      await asB(() =>
+        notes
+          .aggregate([])
+          .addStage({ $unionWith: { coll: 'notes' } })
+          .toArray(),
+      ),
+    ).toBe('unsupported_query');
+    expect(await asB(() => notes.aggregate([]).lookup({ from: 'notes', pipeline: [], as: 'all' }).toArray())).toBe(
+      'unsupported_query',
+    );
+    expect(await asB(() => notes.aggregate([]).clone().addStage({ $unionWith: 'notes' }).toArray())).toBe(
+      'unsupported_query',
+    );
+    expect(
+      await asB(() =>
+        notes
+          .aggregate([{ $set: { tenantId: 'A', id: 'forged' } }])
+          .out('notes')
+          .toArray(),
+      ),
+    ).toBe('unsupported_query');
+    expect(
+      await asB(() =>
+        notes
+          .aggregate([{ $project: { _id: 0 } }])
+          .addStage({ $merge: { into: 'notes' } })
+          .toArray(),
+      ),
+    ).toBe('unsupported_query');
+    // The pipeline cannot be edited in place, and a stage changed after the call is not sent.
+    const stage: Record<string, unknown> = { $match: {} };
+    const cursor = runWithTenant('B', () => notes.aggregate([stage]));
+    stage.$unionWith = 'notes';
+    (cursor.pipeline as unknown as unknown[]).push({ $unionWith: 'notes' });
+    const rows = await runWithTenant('B', () => cursor.project({ _id: 0, id: 1 }).toArray());
+    expect(rows).toEqual([{ id: 'b1' }]);
+    expect(await runWithTenant('B', () => notes.aggregate([]).match({ label: 'alpha' }).toArray())).toHaveLength(1);
+    expect(await raw.countDocuments({})).toBe(3);
+    expect(await snapshotA()).toEqual(before);
+  });
+
+  it('refuses updates, filters and documents it cannot read as plain objects', async () => {
+    const asB = (fn: () => unknown) => codeOf(() => runWithTenant('B', fn));
+    expect(await asB(() => notes.updateOne({ id: 'b1' }, { $set: new Map([['tenantId', 'A']]) } as never))).toBe(
+      'unsupported_query',
+    );
+    expect(await asB(() => notes.updateOne({ id: 'b1' }, new Map([['$set', { tenantId: 'A' }]]) as never))).toBe(
+      'unsupported_query',
+    );
+    const toBSON = () => ({ tenantId: 'A' });
+    expect(await asB(() => notes.updateOne({ id: 'b1' }, { $set: { label: 'x', toBSON } } as never))).toBe(
+      'unsupported_query',
+    );
+    expect(await asB(() => notes.insertOne({ id: 'x', label: 'x', n: 0, toBSON } as never))).toBe('unsupported_query');
+    expect(await asB(() => notes.find({ toBSON: () => ({}) } as never).toArray())).toBe('unsupported_query');
+    // A getter is read once: what was checked is what is sent.
+    let reads = 0;
+    const sneaky = {
+      get tenantId() {
+        reads++;
+        return reads === 1 ? 'B' : 'A';
+      },
+    };
+    await runWithTenant('B', () => notes.updateOne({ id: 'b1' }, { $set: sneaky } as never));
+    expect(await raw.countDocuments({ tenantId: 'B' })).toBe(1);
+    expect(await snapshotA()).toEqual(before);
+  });
+
   it('the escape hatch sees every tenant', async () => {
     const all = await dangerouslyBypassTenantScope('test: platform report', () => notes.countDocuments({}));
     expect(all).toBe(3);

@@ -1,7 +1,16 @@
 import { dangerouslyBypassTenantScope, isTenancyError, runWithTenant, type TenancyErrorCode } from '@portalkit/tenancy';
 import { tenantScopePlugin } from '@portalkit/tenancy/kysely';
 import { needs, useTestDatabase } from '@portalkit/test-utils';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import {
+  CamelCasePlugin,
+  DummyDriver,
+  Kysely,
+  MysqlAdapter,
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+  PostgresDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -137,6 +146,32 @@ describe.skipIf(!needs('postgres', 'tenancy Kysely plugin'))('tenantScopePlugin 
     expect(titles(fromUsers)).toEqual(['b-one']);
   });
 
+  it('refuses RIGHT and FULL joins onto a tenant table (ON would not filter it)', async () => {
+    const right = () =>
+      db
+        .selectFrom('users as u')
+        .rightJoin('documents as d', 'd.owner_id', 'u.id')
+        .select(['d.id', 'd.title'])
+        .execute();
+    const full = () =>
+      db
+        .selectFrom('users as u')
+        .fullJoin('documents as d', 'd.owner_id', 'u.id')
+        .select(['d.id', 'd.title'])
+        .execute();
+    expect(await code(() => runWithTenant('A', right))).toBe('unsupported_query');
+    expect(await code(() => runWithTenant('A', full))).toBe('unsupported_query');
+    // Onto a non-tenant table they stay allowed: the tenant table in FROM is scoped in WHERE.
+    const fromDocs = await runWithTenant('A', () =>
+      db
+        .selectFrom('documents as d')
+        .rightJoin('users as u', 'u.id', 'd.owner_id')
+        .select(['d.title', 'u.name'])
+        .execute(),
+    );
+    expect(fromDocs).toEqual([{ title: 'a-one', name: 'Ada' }]);
+  });
+
   it('scopes subqueries, derived tables and CTEs', async () => {
     const withComments = await runWithTenant('B', () =>
       db
@@ -226,6 +261,85 @@ describe.skipIf(!needs('postgres', 'tenancy Kysely plugin'))('tenantScopePlugin 
       (await raw.selectFrom('documents').select('tenant_id').where('id', '=', 'a1').executeTakeFirstOrThrow())
         .tenant_id,
     ).toBe('A');
+  });
+
+  it('refuses update columns it cannot read, and tenant columns in any naming convention', async () => {
+    const asB = (fn: () => Promise<unknown>) => code(() => runWithTenant('B', fn));
+    expect(
+      await asB(() => db.updateTable('documents').set(sql.ref('tenant_id'), 'A').where('id', '=', 'b1').execute()),
+    ).toBe('unsupported_query');
+    expect(await asB(() => db.updateTable('documents').set(sql`tenant_id`, 'A').where('id', '=', 'b1').execute())).toBe(
+      'unsupported_query',
+    );
+    // A CamelCasePlugin after the scope plugin would compile tenantId to tenant_id.
+    const camel = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
+      plugins: [tenantScopePlugin({ tables: ['documents'] }), new CamelCasePlugin()],
+    });
+    try {
+      expect(
+        await asB(() =>
+          camel
+            .updateTable('documents')
+            .set({ tenantId: 'A' } as never)
+            .where('id', '=', 'b1')
+            .execute(),
+        ),
+      ).toBe('tenant_mismatch');
+      expect(
+        await asB(() =>
+          camel
+            .insertInto('documents')
+            .values({ id: 'x', tenantId: 'A', title: 'x' } as never)
+            .execute(),
+        ),
+      ).toBe('tenant_mismatch');
+    } finally {
+      await camel.destroy();
+    }
+    expect(
+      await asB(() =>
+        db
+          .updateTable('documents')
+          .set({ TENANT_ID: 'A' } as never)
+          .execute(),
+      ),
+    ).toBe('tenant_mismatch');
+    expect(
+      (await raw.selectFrom('documents').select('tenant_id').where('id', '=', 'b1').executeTakeFirstOrThrow())
+        .tenant_id,
+    ).toBe('B');
+  });
+
+  it('scopes every table of a multi-table UPDATE (MySQL) and fails closed without a tenant', async () => {
+    const mysql = new Kysely<DB>({
+      dialect: {
+        createAdapter: () => new MysqlAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (k) => new MysqlIntrospector(k),
+        createQueryCompiler: () => new MysqlQueryCompiler(),
+      },
+      plugins: [tenantScopePlugin({ tables: ['documents', 'comments'] })],
+    });
+    const update = () =>
+      mysql
+        .updateTable(['documents', 'comments'])
+        .set({ 'documents.title': 'x' } as never)
+        .whereRef('comments.document_id', '=', 'documents.id');
+    const compiled = runWithTenant('A', () => update().compile());
+    expect(compiled.sql).toContain('`documents`.`tenant_id` = ? and `comments`.`tenant_id` = ?');
+    expect(compiled.parameters.slice(-2)).toEqual(['A', 'A']);
+    expect(await code(async () => update().compile())).toBe('no_tenant');
+    expect(
+      await code(async () =>
+        runWithTenant('A', () =>
+          mysql
+            .updateTable(['documents', 'users'])
+            .set({ 'documents.tenant_id': 'B' } as never)
+            .compile(),
+        ),
+      ),
+    ).toBe('tenant_mismatch');
   });
 
   it('scopes deletes, including DELETE ... USING', async () => {

@@ -44,6 +44,25 @@ describe('mongodb TenantStore', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });
 
+  it.skipIf(!realMongo())(
+    `gives a custom domain to one tenant under concurrency (${CONGODB_SKIP_REASON})`,
+    async () => {
+      const store = mongoTenantStore(db);
+      const domain = `race-${Date.now().toString(36)}.example.com`;
+      const make = (id: string) =>
+        store.createTenant({
+          id,
+          name: id,
+          slug: `${id}-${Date.now().toString(36)}`,
+          status: 'active',
+          settings: { customDomains: [domain] },
+          createdAt: new Date(),
+        });
+      const results = await Promise.allSettled([make('d1'), make('d2'), make('d3')]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    },
+  );
+
   runTenantStoreSuite(`mongodb (${realMongo() ? 'real MongoDB' : 'CongoDB'})`, () => mongoTenantStore(db), {
     uniqueIndexes: true,
     getAccess: false,

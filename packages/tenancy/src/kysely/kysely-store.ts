@@ -59,13 +59,21 @@ function pgCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+const DOMAIN_CONFLICT = 'a custom domain in settings.customDomains belongs to another tenant';
+
 function mapError(error: unknown, conflict: string, missing = 'tenant not found'): never {
   if (error instanceof TenancyError) throw error;
   const code = pgCode(error);
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  if (code === '23505' && constraint === 'tenancy_custom_domains_pkey') {
+    throw new TenancyError('conflict', DOMAIN_CONFLICT, { cause: error });
+  }
   if (code === '23505') throw new TenancyError('conflict', conflict, { cause: error });
   if (code === '23503') throw new TenancyError('not_found', missing, { cause: error });
   throw new TenancyError('internal', 'the tenancy database query failed (see cause)', { cause: error });
 }
+
+const domainsOf = (settings: TenantSettings): string[] => [...new Set(settings.customDomains ?? [])];
 
 const lastAdmin = () =>
   new TenancyError('last_admin', 'the tenant must keep at least one admin: promote another member first');
@@ -89,7 +97,8 @@ export interface KyselyTenantStoreOptions {
 
 /**
  * A {@link TenantStore} on PostgreSQL (or PGlite) through a user-supplied `Kysely<any>`. Run
- * {@link migrateTenancy} first. Slug and invitation uniqueness come from unique constraints, the
+ * {@link migrateTenancy} first. Slug, custom domain (`tenancy_custom_domains`) and invitation
+ * uniqueness come from unique constraints, the
  * last-admin rule from a transaction that locks the tenant row (`SELECT ... FOR UPDATE`) before
  * counting admins, and single-use invitations from `DELETE ... RETURNING`.
  *
@@ -132,6 +141,17 @@ export function kyselyTenantStore(database: Kysely<any>, options: KyselyTenantSt
     return Number(row.n);
   };
 
+  /** Makes the tenant's custom domain claims match `domains`; a domain claimed by another tenant fails with 23505. */
+  // biome-ignore lint/suspicious/noExplicitAny: the store takes any user database; its tables are addressed by name
+  const claimDomains = async (trx: Kysely<any>, tenantId: string, domains: string[]) => {
+    await trx.deleteFrom('tenancy_custom_domains').where('tenant_id', '=', tenantId).execute();
+    if (domains.length === 0) return;
+    await trx
+      .insertInto('tenancy_custom_domains')
+      .values(domains.map((domain) => ({ domain, tenant_id: tenantId })))
+      .execute();
+  };
+
   return {
     async createTenant(tenant, owner) {
       try {
@@ -147,6 +167,7 @@ export function kyselyTenantStore(database: Kysely<any>, options: KyselyTenantSt
               created_at: tenant.createdAt,
             })
             .execute();
+          await claimDomains(trx, tenant.id, domainsOf(tenant.settings));
           if (owner) {
             await trx
               .insertInto('tenancy_members')
@@ -169,12 +190,11 @@ export function kyselyTenantStore(database: Kysely<any>, options: KyselyTenantSt
     },
     async getTenantByDomain(domain) {
       const row = await db
-        .selectFrom('tenancy_tenants')
-        .selectAll()
-        .where(sql<boolean>`settings -> 'customDomains' @> ${JSON.stringify([domain])}::jsonb`)
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(1)
+        .selectFrom('tenancy_custom_domains as c')
+        .innerJoin('tenancy_tenants as t', 't.id', 'c.tenant_id')
+        .selectAll('t')
+        .where('c.domain', '=', domain)
+        .where(sql<boolean>`t.settings -> 'customDomains' @> ${JSON.stringify([domain])}::jsonb`)
         .executeTakeFirst();
       return row ? toTenant(row as TenantRow) : null;
     },
@@ -184,13 +204,21 @@ export function kyselyTenantStore(database: Kysely<any>, options: KyselyTenantSt
       if (patch.status !== undefined) set.status = patch.status;
       if (patch.settings !== undefined) set.settings = JSON.stringify(patch.settings);
       if (Object.keys(set).length === 0) return this.getTenant(id);
-      const row = await db
-        .updateTable('tenancy_tenants')
-        .set(set)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
-      return row ? toTenant(row as TenantRow) : null;
+      try {
+        const row = await db.transaction().execute(async (trx) => {
+          const updated = await trx
+            .updateTable('tenancy_tenants')
+            .set(set)
+            .where('id', '=', id)
+            .returningAll()
+            .executeTakeFirst();
+          if (updated && patch.settings !== undefined) await claimDomains(trx, id, domainsOf(patch.settings));
+          return updated;
+        });
+        return row ? toTenant(row as TenantRow) : null;
+      } catch (error) {
+        mapError(error, 'the tenant update conflicts with another tenant');
+      }
     },
     async deleteTenant(id) {
       const result = await db.deleteFrom('tenancy_tenants').where('id', '=', id).executeTakeFirst();

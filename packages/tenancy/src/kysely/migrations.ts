@@ -50,11 +50,37 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('tenancy_tenants').ifExists().execute();
     },
   },
+  '0002_tenancy_custom_domains': {
+    // A custom domain belongs to one tenant: the primary key makes concurrent claims race-safe.
+    // biome-ignore lint/suspicious/noExplicitAny: the store takes any user database; its tables are addressed by name
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('tenancy_custom_domains')
+        .addColumn('domain', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenancy_tenants.id').onDelete('cascade'))
+        .execute();
+      await db.schema
+        .createIndex('tenancy_custom_domains_tenant_id_idx')
+        .on('tenancy_custom_domains')
+        .column('tenant_id')
+        .execute();
+      // Existing duplicates: the oldest tenant keeps the domain (what resolution returned so far).
+      await sql`insert into tenancy_custom_domains (domain, tenant_id)
+        select d.domain, t.id from tenancy_tenants t,
+          jsonb_array_elements_text(case when jsonb_typeof(t.settings -> 'customDomains') = 'array' then t.settings -> 'customDomains' else '[]'::jsonb end) as d(domain)
+        order by t.created_at, t.id
+        on conflict (domain) do nothing`.execute(db);
+    },
+    // biome-ignore lint/suspicious/noExplicitAny: the store takes any user database; its tables are addressed by name
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('tenancy_custom_domains').ifExists().execute();
+    },
+  },
 };
 
 /**
  * The migrations of the tenancy tables (`tenancy_tenants`, `tenancy_members`,
- * `tenancy_invitations`) as a Kysely `MigrationProvider`, for hosts that run their own
+ * `tenancy_invitations`, `tenancy_custom_domains`) as a Kysely `MigrationProvider`, for hosts that run their own
  * `Migrator`. {@link migrateTenancy} runs them with the package's own migration table.
  *
  * @example

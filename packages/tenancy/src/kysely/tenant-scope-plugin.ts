@@ -9,7 +9,9 @@ import {
   IdentifierNode,
   type InsertQueryNode,
   type JoinNode,
+  type JoinType,
   type KyselyPlugin,
+  ListNode,
   type MergeQueryNode,
   OnNode,
   type OperationNode,
@@ -55,6 +57,22 @@ export interface TenantScopePluginOptions {
 
 type Scoped = { ref: TableNode };
 
+/** Joins whose ON clause filters the joined table, so the tenant predicate can go there. */
+const ON_FILTERS_JOINED: ReadonlySet<JoinType> = new Set([
+  'InnerJoin',
+  'LeftJoin',
+  'LateralInnerJoin',
+  'LateralLeftJoin',
+]);
+/** Joins without ON, scoped in WHERE. */
+const WHERE_SCOPED: ReadonlySet<JoinType> = new Set(['CrossJoin', 'LateralCrossJoin', 'CrossApply']);
+
+/**
+ * A column name reduced to what naming plugins (`CamelCasePlugin`) cannot change: `tenant_id`,
+ * `tenantId` and `TENANT_ID` all give `tenantid`.
+ */
+const columnKey = (name: string) => name.replace(/_/g, '').toLowerCase();
+
 class ScopeTransformer extends OperationNodeTransformer {
   constructor(
     private readonly tables: ReadonlySet<string>,
@@ -62,6 +80,17 @@ class ScopeTransformer extends OperationNodeTransformer {
     private readonly tenantId: string | null,
   ) {
     super();
+    this.columnKey = columnKey(column);
+  }
+
+  private readonly columnKey: string;
+
+  /**
+   * Whether a column name is the tenant column, whatever case convention a later plugin applies
+   * (and also when written `table.tenant_id` as one identifier, as `set({ 'a.tenant_id': x })` gives).
+   */
+  private isTenantColumn(name: string): boolean {
+    return columnKey(name) === this.columnKey || columnKey(name.slice(name.lastIndexOf('.') + 1)) === this.columnKey;
   }
 
   /** The reference to use for the tenant column when `node` is a registered table (plain or aliased). */
@@ -136,15 +165,19 @@ class ScopeTransformer extends OperationNodeTransformer {
     return joins.map((join) => {
       const s = this.scoped(join.table);
       if (!s) return join;
-      if (join.joinType === 'CrossJoin' || join.joinType === 'LateralCrossJoin' || join.joinType === 'CrossApply') {
+      if (WHERE_SCOPED.has(join.joinType)) {
         where.push(this.predicate(s));
         return join;
       }
-      if (!join.on) throw this.unsupported(`a ${join.joinType} on a tenant table`);
+      // In a RIGHT or FULL join, ON does not filter the joined table: every one of its rows comes out.
+      if (!ON_FILTERS_JOINED.has(join.joinType) || !join.on) {
+        throw this.unsupported(`a ${join.joinType} onto a tenant table (use an inner or left join from it)`);
+      }
       return Object.freeze({ ...join, on: OnNode.create(this.and(join.on.on, [this.predicate(s)]) as OperationNode) });
     });
   }
 
+  /** Refuses updates that could move a row to another tenant, or whose column it cannot read. */
   private checkUpdates(updates: ReadonlyArray<ColumnUpdateNode> | undefined): void {
     for (const update of updates ?? []) {
       const col = ColumnNode.is(update.column)
@@ -152,7 +185,8 @@ class ScopeTransformer extends OperationNodeTransformer {
         : ReferenceNode.is(update.column) && ColumnNode.is(update.column.column)
           ? update.column.column.column.name
           : null;
-      if (col !== this.column) continue;
+      if (col === null) throw this.unsupported('an update of a column given as raw SQL or an expression');
+      if (!this.isTenantColumn(col)) continue;
       if (!ValueNode.is(update.value) || update.value.value !== this.tenant()) {
         throw new TenancyError(
           'tenant_mismatch',
@@ -175,11 +209,17 @@ class ScopeTransformer extends OperationNodeTransformer {
   protected override transformUpdateQuery(node: UpdateQueryNode, queryId?: QueryId): UpdateQueryNode {
     const next = super.transformUpdateQuery(node, queryId);
     const where: OperationNode[] = [];
-    const target = this.scoped(next.table);
-    if (target) {
-      where.push(this.predicate(target));
-      this.checkUpdates(next.updates);
+    // `updateTable([a, b])` (MySQL multi-table UPDATE) gives a ListNode: scope every table in it.
+    const tables = next.table && ListNode.is(next.table) ? next.table.items : [next.table];
+    let scopedTarget = false;
+    for (const table of tables) {
+      const target = this.scoped(table);
+      if (target) {
+        where.push(this.predicate(target));
+        scopedTarget = true;
+      }
     }
+    if (scopedTarget) this.checkUpdates(next.updates);
     for (const from of next.from?.froms ?? []) {
       const s = this.scoped(from);
       if (s) where.push(this.predicate(s));
@@ -203,7 +243,7 @@ class ScopeTransformer extends OperationNodeTransformer {
     if (!target) return next;
     const tenantId = this.tenant();
     const columns = next.columns ?? [];
-    const index = columns.findIndex((c) => c.column.name === this.column);
+    const index = columns.findIndex((c) => this.isTenantColumn(c.column.name));
     let values = next.values;
     let newColumns = columns;
     if (next.defaultValues || (!values && columns.length === 0)) {
@@ -266,7 +306,12 @@ class ScopeTransformer extends OperationNodeTransformer {
  *   `DELETE ... USING`, and in every subquery and CTE;
  * - `insert`: sets `tenant_id` on every row, and refuses a row naming another tenant
  *   (`tenant_mismatch`); `ON CONFLICT DO UPDATE` only updates the current tenant's row;
- * - `update ... set tenant_id = <other>` is refused (`tenant_mismatch`);
+ * - `update ... set tenant_id = <other>` is refused (`tenant_mismatch`), whatever the case of the
+ *   column name (`tenantId`, `TENANT_ID`: a later `CamelCasePlugin` would map them to `tenant_id`);
+ *   an update column given as raw SQL (`set(sql.ref('tenant_id'), ...)`) is refused (`unsupported_query`);
+ * - multi-table `updateTable([a, b])` scopes every registered table in the list;
+ * - RIGHT and FULL joins onto a registered table are refused (`unsupported_query`): their ON
+ *   clause does not filter the joined table;
  * - with no tenant in context, any query touching a registered table throws `no_tenant`
  *   (fail closed); shapes it cannot scope safely (`INSERT ... SELECT`, `MERGE`) throw
  *   `unsupported_query`.

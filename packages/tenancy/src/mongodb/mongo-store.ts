@@ -99,6 +99,9 @@ export interface MongoTenantStore extends TenantStore {
  * A {@link TenantStore} on MongoDB (official driver v6), without multi-document transactions:
  * - slugs and memberships are created with conditional upserts (`$setOnInsert`), backed by
  *   unique indexes ({@link MongoTenantStore.ensureIndexes});
+ * - a custom domain is checked against other tenants before a write, and a unique index on
+ *   `settings.customDomains` closes the race (servers that do not enforce unique indexes keep
+ *   only the check);
  * - the last-admin rule is a per-tenant `adminCount` decremented with a conditional
  *   `findOneAndUpdate({ adminCount: { $gt: 1 } })` BEFORE an admin is demoted or removed (and
  *   given back if the member changed meanwhile), so two concurrent removals can never both pass;
@@ -131,6 +134,19 @@ export function mongoTenantStore(db: Db, options: MongoTenantStoreOptions = {}):
       throw mongoErrorToTenancyError(error, conflict);
     }
   };
+  const domainConflict = 'a custom domain in settings.customDomains belongs to another tenant';
+  /**
+   * `conflict` when another tenant lists one of `domains`. The unique index of ensureIndexes()
+   * closes the race between this check and the write (on a server that enforces unique indexes).
+   */
+  const checkDomains = async (tenantId: string, domains: readonly string[] | undefined) => {
+    if (!domains?.length) return;
+    const other = await tenants.findOne(
+      { 'settings.customDomains': { $in: [...domains] }, id: { $ne: tenantId } },
+      { projection: { _id: 0, id: 1 } },
+    );
+    if (other) throw new TenancyError('conflict', domainConflict);
+  };
   const requireTenantDoc = async (tenantId: string) => {
     if (!(await tenants.findOne({ id: tenantId }, noId))) throw new TenancyError('not_found', 'tenant not found');
   };
@@ -161,7 +177,17 @@ export function mongoTenantStore(db: Db, options: MongoTenantStoreOptions = {}):
     async ensureIndexes() {
       await tenants.createIndex({ id: 1 }, { unique: true });
       await tenants.createIndex({ slug: 1 }, { unique: true });
-      await tenants.createIndex({ 'settings.customDomains': 1 });
+      // One tenant per custom domain (multikey unique index; tenants without domains are left out).
+      // Replaces the non-unique index of earlier versions.
+      await tenants.dropIndex('settings.customDomains_1').catch(() => undefined);
+      await tenants.createIndex(
+        { 'settings.customDomains': 1 },
+        {
+          unique: true,
+          name: 'settings.customDomains_unique',
+          partialFilterExpression: { 'settings.customDomains': { $type: 'string' } },
+        },
+      );
       await members.createIndex({ tenantId: 1, userId: 1 }, { unique: true });
       await members.createIndex({ userId: 1, tenantId: 1 });
       await invitations.createIndex({ id: 1 }, { unique: true });
@@ -169,7 +195,8 @@ export function mongoTenantStore(db: Db, options: MongoTenantStoreOptions = {}):
       await invitations.createIndex({ tenantId: 1, email: 1 }, { unique: true });
     },
     async createTenant(tenant, owner) {
-      const conflict = `slug "${tenant.slug}" is taken: choose another`;
+      const conflict = `slug "${tenant.slug}" or one of the custom domains is taken: choose another`;
+      await checkDomains(tenant.id, tenant.settings.customDomains);
       await wrap(async () => {
         const result = await tenants.updateOne(
           { slug: tenant.slug },
@@ -200,6 +227,7 @@ export function mongoTenantStore(db: Db, options: MongoTenantStoreOptions = {}):
       return doc ? toTenant(doc) : null;
     },
     async getTenantByDomain(domain) {
+      // Oldest first: on a server without the unique index (CongoDB) a lost race could leave two.
       const [doc] = await tenants
         .find({ 'settings.customDomains': domain }, noId)
         .sort({ createdAt: 1, id: 1 })
@@ -213,10 +241,10 @@ export function mongoTenantStore(db: Db, options: MongoTenantStoreOptions = {}):
       if (patch.status !== undefined) set.status = patch.status;
       if (patch.settings !== undefined) set.settings = patch.settings;
       if (Object.keys(set).length === 0) return store.getTenant(id);
-      const doc = await tenants.findOneAndUpdate(
-        { id },
-        { $set: set },
-        { returnDocument: 'after', projection: { _id: 0 } },
+      if (patch.settings !== undefined) await checkDomains(id, patch.settings.customDomains);
+      const doc = await wrap(
+        () => tenants.findOneAndUpdate({ id }, { $set: set }, { returnDocument: 'after', projection: { _id: 0 } }),
+        domainConflict,
       );
       return doc ? toTenant(doc) : null;
     },

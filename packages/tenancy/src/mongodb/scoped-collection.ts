@@ -56,7 +56,10 @@ export interface ScopedCollectionOptions {
 export interface ScopedCollection<T extends Document> {
   /** The wrapped collection (unscoped: platform code only). */
   readonly unscoped: Collection<T>;
-  /** `find` with the tenant added to the filter. */
+  /**
+   * `find` with the tenant added to the filter. On the returned cursor `filter()` throws
+   * `unsupported_query` (it would replace the scoped filter); `clone()` stays scoped.
+   */
   find(filter?: Filter<T>, options?: FindOptions): FindCursor<WithId<T>>;
   /** `findOne` with the tenant added to the filter. */
   findOne(filter?: Filter<T>, options?: FindOptions): Promise<WithId<T> | null>;
@@ -102,13 +105,30 @@ export interface ScopedCollection<T extends Document> {
   /**
    * `aggregate` with `{ $match: { tenantId } }` put first. Stages that read or write other
    * collections (`$lookup`, `$graphLookup`, `$unionWith`, `$out`, `$merge`) are refused with
-   * `unsupported_query`: run them on scoped collections separately.
+   * `unsupported_query`: run them on scoped collections separately. The returned cursor checks
+   * stages added later (`addStage`, `lookup`, `out`...) the same way; `clone()` stays checked.
    */
   aggregate<R extends Document = Document>(pipeline: Document[], options?: AggregateOptions): AggregationCursor<R>;
 }
 
 const CROSS_COLLECTION = new Set(['$lookup', '$graphLookup', '$unionWith', '$out', '$merge']);
 const UPDATE_OPERATORS_SETTING = new Set(['$set', '$setOnInsert']);
+
+/**
+ * A plain object (literal or `Object.create(null)`) without `toBSON`: what the checks can read
+ * exactly as the driver will serialize it. A `Map`, a class instance or a `toBSON` method would
+ * let the driver send something else than what was checked.
+ */
+const isPlainDocument = (v: unknown): v is Document => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && !('toBSON' in v);
+};
+const notPlain = (what: string) =>
+  new TenancyError(
+    'unsupported_query',
+    `${what} must be a plain object (no Map, class instance or toBSON) for the tenant scope to check it`,
+  );
 
 /**
  * Wraps a MongoDB collection so every operation is confined to the tenant in context
@@ -149,6 +169,7 @@ export function scopedCollection<T extends Document>(
   const filter = (f: Filter<T> | undefined): Filter<T> => {
     const t = tenant();
     if (t === null) return f ?? {};
+    if (f !== undefined && !isPlainDocument(f)) throw notPlain('a filter');
     // A caller's own top-level condition on the field is kept and ANDed (it can only narrow);
     // otherwise the equality is merged at the top level, where an upsert also copies it.
     if (f && field in f && f[field] !== t) return { $and: [{ [field]: t }, f] } as Filter<T>;
@@ -163,6 +184,7 @@ export function scopedCollection<T extends Document>(
     const t = tenant();
     if (t === null) return d;
     if (d === null || typeof d !== 'object') throw new TenancyError('invalid_input', 'a document must be an object');
+    if (!isPlainDocument(d)) throw notPlain('a document');
     if (field in d && d[field] !== t) throw mismatch();
     return { ...d, [field]: t };
   };
@@ -179,7 +201,10 @@ export function scopedCollection<T extends Document>(
         'pipeline-style updates cannot be checked by the tenant scope: use update operators',
       );
     }
+    if (!isPlainDocument(u)) throw notPlain('an update');
     const touches = (key: string) => key === field || key.startsWith(`${field}.`);
+    // The checks run on a snapshot (getters read once), and the snapshot is what is sent.
+    const checked: Document = {};
     for (const [operator, value] of Object.entries(u as Document)) {
       if (!operator.startsWith('$')) {
         throw new TenancyError(
@@ -187,8 +212,10 @@ export function scopedCollection<T extends Document>(
           'an update must use operators ($set, $inc...); use replaceOne to replace a document',
         );
       }
-      if (!value || typeof value !== 'object') continue;
-      for (const [key, v] of Object.entries(value as Document)) {
+      if (!isPlainDocument(value)) throw notPlain(`the value of ${operator}`);
+      const body: Document = { ...value };
+      checked[operator] = body;
+      for (const [key, v] of Object.entries(body)) {
         const renamedTo = operator === '$rename' && typeof v === 'string' && touches(v);
         if (!touches(key) && !renamedTo) continue;
         if (UPDATE_OPERATORS_SETTING.has(operator) && key === field && v === t) continue;
@@ -196,32 +223,78 @@ export function scopedCollection<T extends Document>(
       }
     }
     // Without the field at the top level of the caller's filter, the upsert takes it from our merged equality.
-    if (!upsert || !(f && field in f && f[field] !== t)) return u;
-    const copy = { ...(u as Document) };
+    if (!upsert || !(f && field in f && f[field] !== t)) return checked as UpdateFilter<T>;
+    const copy = checked;
     const set = copy.$set as Document | undefined;
     if (!set || !(field in set)) copy.$setOnInsert = { ...(copy.$setOnInsert as Document | undefined), [field]: t };
     return copy as UpdateFilter<T>;
   };
-  const checkPipeline = (stages: Document[]): void => {
-    for (const stage of stages) {
-      for (const [name, body] of Object.entries(stage)) {
+  /** Checks the stages and returns copies of them, so a later change to the caller's objects is not sent. */
+  const checkPipeline = (stages: Document[]): Document[] => {
+    if (!Array.isArray(stages)) throw notPlain('a pipeline (array of stages)');
+    return stages.map((stage) => {
+      if (!isPlainDocument(stage)) throw notPlain('a pipeline stage');
+      const copy: Document = { ...stage };
+      for (const [name, body] of Object.entries(copy)) {
         if (CROSS_COLLECTION.has(name)) {
           throw new TenancyError(
             'unsupported_query',
             `${name} reads or writes another collection, which the tenant scope cannot confine: query that collection through its own scopedCollection`,
           );
         }
-        if (name === '$facet' && body && typeof body === 'object') {
-          for (const sub of Object.values(body as Record<string, Document[]>))
-            if (Array.isArray(sub)) checkPipeline(sub);
+        if (name === '$facet') {
+          if (!isPlainDocument(body)) throw notPlain('a $facet stage');
+          const facets: Document = {};
+          for (const [key, sub] of Object.entries(body)) facets[key] = checkPipeline(sub as Document[]);
+          copy[name] = facets;
         }
       }
-    }
+      return copy;
+    });
+  };
+  const refuse = (what: string) => () => {
+    throw new TenancyError(
+      'unsupported_query',
+      `${what} on a scoped cursor would undo the tenant scope: pass the whole filter or pipeline to the scoped collection`,
+    );
+  };
+  /** A find cursor whose filter cannot be replaced. */
+  const guardFind = <C extends FindCursor<WithId<T>>>(cursor: C): C => {
+    const clone = cursor.clone.bind(cursor);
+    Object.assign(cursor, {
+      filter: refuse('filter()'),
+      clone: () => guardFind(clone()),
+    });
+    return cursor;
+  };
+  /** An aggregation cursor on which every added stage is checked, and whose pipeline is read-only. */
+  const guardAggregate = <R extends Document>(
+    cursor: AggregationCursor<R>,
+    stages: Document[],
+  ): AggregationCursor<R> => {
+    const raw = cursor.clone.bind(cursor);
+    // The driver reads `pipeline` when the cursor starts: it gets a copy of the checked stages.
+    Object.defineProperty(cursor, 'pipeline', { get: () => [...stages], configurable: true });
+    Object.assign(cursor, {
+      // lookup(), out(), match()... all go through addStage.
+      addStage: (stage: Document) => {
+        stages.push(...checkPipeline([stage]));
+        return cursor;
+      },
+      clone: () => {
+        const copy = raw() as AggregationCursor<R>;
+        return guardAggregate(copy, [...stages]);
+      },
+    });
+    return cursor;
   };
 
   return {
     unscoped: collection,
-    find: (f, o) => collection.find(filter(f), o),
+    find: (f, o) => {
+      if (tenant() === null) return collection.find(filter(f), o);
+      return guardFind(collection.find(Object.freeze(filter(f)) as Filter<T>, o));
+    },
     findOne: async (f, o) => collection.findOne(filter(f), o),
     countDocuments: async (f, o) => collection.countDocuments(filter(f), o),
     distinct: async (key, f) => collection.distinct(key, filter(f)),
@@ -256,8 +329,8 @@ export function scopedCollection<T extends Document>(
     aggregate: <R extends Document = Document>(pipeline: Document[], o?: AggregateOptions) => {
       const t = tenant();
       if (t === null) return collection.aggregate<R>(pipeline, o);
-      checkPipeline(pipeline);
-      return collection.aggregate<R>([{ $match: { [field]: t } }, ...pipeline], o);
+      const stages = [{ $match: { [field]: t } }, ...checkPipeline(pipeline)];
+      return guardAggregate(collection.aggregate<R>([...stages], o), stages);
     },
   };
 }

@@ -82,6 +82,34 @@ export function runTenantStoreSuite(
       expect((await t.listTenantsForUser('u2')).items).toEqual([]);
     });
 
+    it('gives a custom domain to one tenant only (no takeover through settings)', async () => {
+      const t = tenancy();
+      const domain = `${slug('dom')}.example.com`;
+      const byDomain = () => t.findTenant({ kind: 'domain', value: domain, source: 'custom-domain' });
+      const other = await t.createTenant({ name: 'Other', slug: slug() }, { userId: 'u2' });
+      clock = new Date(clock.getTime() + 1000);
+      const owner = await t.createTenant(
+        { name: 'Owner', slug: slug(), settings: { customDomains: [domain] } },
+        { userId: 'u1' },
+      );
+      const thiefSlug = slug();
+      await expectCode(
+        t.createTenant({ name: 'Thief', slug: thiefSlug, settings: { customDomains: [domain] } }, { userId: 'u3' }),
+        'conflict',
+      );
+      expect(await t.findTenant({ kind: 'slug', value: thiefSlug, source: 'subdomain' })).toBeNull();
+      // The older tenant cannot take the domain over either.
+      await expectCode(t.updateTenant(other.id, { settings: { customDomains: [`x.${domain}`, domain] } }), 'conflict');
+      expect((await t.getTenant(other.id)).settings.customDomains).toBeUndefined();
+      expect(await byDomain()).toMatchObject({ id: owner.id });
+      // The owner keeps it across its own updates; once released, another tenant may claim it.
+      await t.updateTenant(owner.id, { settings: { customDomains: [domain, `www.${domain}`] } });
+      expect(await byDomain()).toMatchObject({ id: owner.id });
+      await t.updateTenant(owner.id, { settings: { customDomains: [`www.${domain}`] } });
+      await t.updateTenant(other.id, { settings: { customDomains: [domain] } });
+      expect(await byDomain()).toMatchObject({ id: other.id });
+    });
+
     it('updates name and settings, suspends and reactivates', async () => {
       const t = tenancy();
       const tenant = await t.createTenant({ name: 'A', slug: slug() }, { userId: 'u1' });
