@@ -44,6 +44,16 @@ describe('enforceRateLimit (per-tenant and global request limits for hosts)', ()
   });
 });
 
+/** A client of a Redis that is not there (port 1), failing at once instead of retrying. */
+const deadRedis = () =>
+  new Redis({
+    port: 1,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+
 describe.skipIf(!needs('redis', 'redis rate limiter'))('Redis rate limiter and revoked sessions', () => {
   let a: Redis;
   let b: Redis;
@@ -89,13 +99,7 @@ describe.skipIf(!needs('redis', 'redis rate limiter'))('Redis rate limiter and r
   });
 
   it('Redis down: fails open or closed as configured, logs, never throws', async () => {
-    const dead = new Redis({
-      port: 1,
-      enableOfflineQueue: false,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
+    const dead = deadRedis();
     const logs: string[] = [];
     const policy = { name: 'down', points: 1, durationSeconds: 60 };
     const open = redisRateLimiter(dead, policy, { failMode: 'open', logger: (m) => logs.push(m) });
@@ -116,13 +120,7 @@ describe.skipIf(!needs('redis', 'redis rate limiter'))('Redis rate limiter and r
   });
 
   it('Redis down: memoryFallback keeps counting in memory, and revoked sessions ask their fallback', async () => {
-    const dead = new Redis({
-      port: 1,
-      enableOfflineQueue: false,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
+    const dead = deadRedis();
     const logs: string[] = [];
     const policy = { name: 'insured', points: 3, durationSeconds: 60 };
     // failMode 'open' would let everything through; the memory fallback still enforces the budget.
