@@ -49,7 +49,6 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
   app.use(async (c, next) => {
     const requestId = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
-    c.header('x-request-id', requestId);
     // TRUST_PROXY: false, a hop count or the proxies' addresses (never the left-most entry, which
     // the caller writes).
     const clientIp = clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.trustProxy);
@@ -59,8 +58,8 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
     await runWithAuditContext({ requestId, ip: clientIp ?? null, userAgent: c.req.header('user-agent') ?? null }, () =>
       next(),
     );
-    // A handler answering with a Response of its own (the signed-URL routes) bypasses c.header().
-    if (!c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', requestId);
+    // Set on the final response, so that one a handler built itself (the signed-URL routes) has it too.
+    c.res.headers.set('x-request-id', requestId);
     if (!log.isLevelEnabled('info')) return;
     log.info(
       {
