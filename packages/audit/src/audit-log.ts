@@ -6,7 +6,7 @@ import { type CheckpointKeys, createCheckpointSigner } from './checkpoints.js';
 import { AuditError } from './errors.js';
 import type { AuditEvent, PersonalEntry, PreparedEvent, RecordInput } from './event.js';
 import { type ExportFormat, formatEvents } from './export.js';
-import { GENESIS_HASH, replaceAt, valueAt } from './hashing.js';
+import { ERASED, GENESIS_HASH, replaceAt, valueAt } from './hashing.js';
 import { prepareEvent } from './internal/prepare.js';
 import { DEFAULT_REDACT_FIELDS, type FieldPattern, fieldMatcher } from './redaction.js';
 import type { AuditStore, ChainSummary, Checkpoint } from './store.js';
@@ -225,17 +225,8 @@ const consoleLogger: AuditLogger = {
   error: (details, message) => console.error(message, details),
 };
 
-/**
- * What erased values become (an actor or resource id becomes the pseudonym instead).
- *
- * @example
- * ```ts
- * import { ERASED } from '@portalkit/audit';
- *
- * const wasErased = event.ip === ERASED;
- * ```
- */
-export const ERASED = '[ERASED]';
+// What erased values become: defined next to the check that verify makes of erased entries.
+export { ERASED };
 
 function encodeCursor(seq: number): string {
   return Buffer.from(`s:${seq}`).toString('base64url');

@@ -142,7 +142,33 @@ export function computeEventHash(event: Omit<AuditEvent, 'hash'>): string {
 }
 
 /**
- * True when every personal value still held (not erased) matches its commitment.
+ * What erased values become (an actor or resource id becomes the pseudonym instead).
+ *
+ * @example
+ * ```ts
+ * import { ERASED } from '@portalkit/audit';
+ *
+ * const wasErased = event.ip === ERASED;
+ * ```
+ */
+export const ERASED = '[ERASED]';
+
+/** The pseudonym an erasure gives an actor or resource id (`erased:` + 16 base64url characters). */
+const PSEUDONYM = /^erased:[A-Za-z0-9_-]{16}$/;
+
+/** Whether an entry without its salt holds what an erasure leaves: the pseudonym for an id, else the marker. */
+function erasedAsExpected(event: object, p: PersonalEntry): boolean {
+  const value = valueAt(event, p.path);
+  if (value === undefined) return true;
+  const isId = p.path.length === 2 && (p.path[0] === 'actor' || p.path[0] === 'resource') && p.path[1] === 'id';
+  return isId ? value === p.subject && PSEUDONYM.test(value as string) : value === ERASED;
+}
+
+/**
+ * True when every personal value still held matches its commitment, and every erased one (its
+ * salt destroyed) holds only what an erasure leaves: the marker, or the pseudonym for an actor or
+ * resource id. So an edit cannot pass as an erasure: at most it hides who acted, never names
+ * someone else.
  *
  * @example
  * ```ts
@@ -152,8 +178,9 @@ export function computeEventHash(event: Omit<AuditEvent, 'hash'>): string {
  * ```
  */
 export function personalValuesIntact(event: Pick<AuditEvent, 'personal'> & object): boolean {
-  return event.personal.every(
-    (p: PersonalEntry) =>
-      p.salt === null || commitPersonalValue(p.salt, valueAt(event, p.path) ?? null) === p.commitment,
+  return event.personal.every((p: PersonalEntry) =>
+    p.salt === null
+      ? erasedAsExpected(event, p)
+      : commitPersonalValue(p.salt, valueAt(event, p.path) ?? null) === p.commitment,
   );
 }

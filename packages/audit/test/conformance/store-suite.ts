@@ -168,6 +168,30 @@ export function runAuditStoreSuite(name: string, factory: () => Promise<StoreUnd
       });
     });
 
+    it('verify detects personal values rewritten and passed off as erased (salts destroyed)', async () => {
+      const { audit, tamper } = await setup();
+      const t = tenant();
+      const events = await fill(audit, t, 3);
+      const e = events[1]!;
+      expect(e.personal.length).toBeGreaterThan(0);
+      const unsalted = e.personal.map((p) => ({ ...p, salt: null }));
+      // Framing someone else under an "erased" entry fails...
+      await tamper.replaceEvent({ ...e, actor: { ...e.actor, id: 'mallory' }, ip: '6.6.6.6', personal: unsalted });
+      expect(await audit.verify({ tenantId: t })).toMatchObject({
+        valid: false,
+        reason: 'personal_mismatch',
+        eventId: e.id,
+      });
+      // ... and so does a marker in the place of an id, or a pseudonym that is not the entry's subject.
+      await tamper.replaceEvent({ ...e, actor: { ...e.actor, id: '[ERASED]' }, personal: unsalted });
+      expect(await audit.verify({ tenantId: t })).toMatchObject({ valid: false, reason: 'personal_mismatch' });
+      await tamper.replaceEvent({ ...e, actor: { ...e.actor, id: 'erased:AAAAAAAAAAAAAAAA' }, personal: unsalted });
+      expect(await audit.verify({ tenantId: t })).toMatchObject({ valid: false, reason: 'personal_mismatch' });
+      // The event as it was still verifies.
+      await tamper.replaceEvent(e);
+      expect(await audit.verify({ tenantId: t })).toMatchObject({ valid: true });
+    });
+
     it('verify detects a deleted event, in the middle, at the start and at the end', async () => {
       const { audit, tamper } = await setup();
       const [t1, t2, t3] = [tenant(), tenant(), tenant()];
