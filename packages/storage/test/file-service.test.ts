@@ -395,6 +395,28 @@ for (const name of ['local', 's3'] as const) {
       expect(await downloaded(files, t, live.fileId)).toEqual(PNG);
     });
 
+    it('shows inline only types that run nothing: markup always downloads, and local downloads are sandboxed', async () => {
+      const t = tenant();
+      const svg =
+        '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>';
+      const markup = await files.upload(t, svg, { name: 'x.svg', declaredType: 'image/png', allowedTypes: ['*'] });
+      expect(markup.contentType).toMatch(/xml/);
+      const picture = await files.upload(t, PNG, { name: 'p.png' });
+      const asked = async (id: string) => {
+        const d = await files.download(t, id, { disposition: 'inline' });
+        if (d.type === 'stream') {
+          (d.body as Readable | null)?.destroy();
+          return { disposition: d.headers['content-disposition'], csp: d.headers['content-security-policy'] };
+        }
+        const res = await fetch(d.url);
+        await res.arrayBuffer();
+        return { disposition: res.headers.get('content-disposition'), csp: undefined };
+      };
+      expect((await asked(markup.id)).disposition).toMatch(/^attachment;/);
+      expect((await asked(picture.id)).disposition).toMatch(/^inline;/);
+      if (name === 'local') expect((await asked(picture.id)).csp).toMatch(/^sandbox/);
+    });
+
     it('lists with filters, soft-deletes, downloads', async () => {
       const t = tenant();
       const a = await files.upload(t, PNG, { name: 'Invoice March.png', category: 'finance', tags: ['q1'] });

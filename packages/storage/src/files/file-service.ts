@@ -9,6 +9,17 @@ import { parseRangeHeader } from '../range.js';
 import type { GetResult, StorageBody, StorageProvider } from '../types.js';
 import type { FileListQuery, FilePage, FileRecord, FileStore } from './file-store.js';
 
+/** Types a download may show inline: raster images, PDF and plain text (never markup). */
+const INLINE_SAFE_TYPES: ReadonlySet<string> = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/avif',
+  'application/pdf',
+  'text/plain',
+]);
+
 /**
  * Types accepted by default: common images (no SVG: it can carry scripts), PDF, plain text, CSV,
  * JSON, Markdown and the OOXML/ODF office formats (which file-type reports by their real type).
@@ -203,7 +214,12 @@ export interface CompleteUploadOptions {
 export interface DownloadOptions {
   /** The request's `Range` header (local provider only; S3 URLs honour Range themselves). @default undefined */
   range?: string | null | undefined;
-  /** `attachment` (download) or `inline` (display). @default 'attachment' */
+  /**
+   * `attachment` (download) or `inline` (display). `inline` is honoured only for raster images
+   * (png, jpeg, gif, webp, avif), PDF and plain text; anything else (HTML, SVG, XML, ...) is always
+   * an attachment, so an uploaded document never runs script as the serving origin.
+   * @default 'attachment'
+   */
   disposition?: 'attachment' | 'inline' | undefined;
 }
 
@@ -807,7 +823,10 @@ export function createFileService(options: FileServiceOptions): FileService {
     async download(tenantId, fileId, dl = {}) {
       const file = await readable(tenantId, fileId);
       if (file.status !== 'ready') throw new StorageError('not_found', `file ${fileId} is not ready`);
-      const disposition = contentDisposition(file.name, dl.disposition ?? 'attachment');
+      // Inline only for types a browser shows without running anything; markup (HTML, SVG, XML)
+      // and the rest always download, so an uploaded document cannot script the serving origin.
+      const inline = dl.disposition === 'inline' && INLINE_SAFE_TYPES.has(file.contentType);
+      const disposition = contentDisposition(file.name, inline ? 'inline' : 'attachment');
       if (storage.provider !== 'local') {
         return {
           type: 'redirect',
@@ -820,6 +839,8 @@ export function createFileService(options: FileServiceOptions): FileService {
         'content-disposition': disposition,
         'accept-ranges': 'bytes',
         'x-content-type-options': 'nosniff',
+        // Whatever the bytes are, a browser opening them runs nothing with this origin's rights.
+        'content-security-policy': "sandbox; default-src 'none'",
         'cache-control': 'private, no-store',
         ...(file.checksum ? { etag: `"${file.checksum}"` } : {}),
       };
