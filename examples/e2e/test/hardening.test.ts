@@ -87,6 +87,8 @@ describe.each(SERVERS)('%s', (name) => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect((await whole.arrayBuffer()).byteLength).toBe(8 * 1024 * 1024);
+    // Whatever the bytes, a browser opening a download runs nothing with the API's origin.
+    expect(whole.headers.get('content-security-policy')).toMatch(/^sandbox/);
   });
 
   it('looks docs assets up by their own names only', async () => {

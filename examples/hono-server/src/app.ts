@@ -76,6 +76,8 @@ export function createApp({ config, log, platform }: Services): Hono<AppEnv> {
   });
   app.use(
     secureHeaders({
+      // Headers a handler set win (a download's `sandbox` CSP), as with helmet in Express.
+      overwrite: false,
       strictTransportSecurity: https ? 'max-age=31536000; includeSubDomains' : false,
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
