@@ -10,7 +10,7 @@ import type { GetResult, StorageBody, StorageProvider } from '../types.js';
 import type { FileListQuery, FilePage, FileRecord, FileStore } from './file-store.js';
 
 /** Types a download may show inline: raster images, PDF and plain text (never markup). */
-const INLINE_SAFE_TYPES: ReadonlySet<string> = new Set([
+const INLINE_SAFE = [
   'image/png',
   'image/jpeg',
   'image/gif',
@@ -18,7 +18,8 @@ const INLINE_SAFE_TYPES: ReadonlySet<string> = new Set([
   'image/avif',
   'application/pdf',
   'text/plain',
-]);
+];
+const INLINE_SAFE_TYPES: ReadonlySet<string> = new Set(INLINE_SAFE);
 
 /**
  * Types accepted by default: common images (no SVG: it can carry scripts), PDF, plain text, CSV,
@@ -33,13 +34,8 @@ const INLINE_SAFE_TYPES: ReadonlySet<string> = new Set([
  * ```
  */
 export const DEFAULT_ALLOWED_TYPES: readonly string[] = [
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'image/avif',
-  'application/pdf',
-  'text/plain',
+  // what may also be shown inline, then the rest
+  ...INLINE_SAFE,
   'text/csv',
   'text/markdown',
   'application/json',
