@@ -22,6 +22,7 @@ import {
   type UploadSource,
 } from './internal/bodies.js';
 import { fileNameFromDisposition } from './internal/download.js';
+import { abortedError } from './internal/retry.js';
 import {
   type CallInput,
   discard,
@@ -85,6 +86,26 @@ function toDownload(response: Response): Download {
   };
 }
 
+/** Waits for `promise`, or rejects with `aborted` as soon as `signal` fires. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortedError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /**
  * Creates a typed client of the portalkit reference API. Methods follow the API's groups
  * (`auth`, `tenants`, `members`, `invitations`, `files`, `audit`); inputs and outputs are the
@@ -123,7 +144,10 @@ export function createClient(options: ClientOptions): PortalkitClient {
     }
   };
 
-  let inflight: Promise<TokenResponse> | null = null;
+  /** The newest refresh queued or running (any kind); null when none is. */
+  let latest: Promise<TokenResponse> | null = null;
+  /** Settles when every queued refresh has: refreshes run one after the other. */
+  let queue: Promise<unknown> = Promise.resolve();
 
   const config: TransportConfig = {
     baseUrl: options.baseUrl,
@@ -133,8 +157,8 @@ export function createClient(options: ClientOptions): PortalkitClient {
     retry: options.retry === false ? { ...defaultRetry, limit: 0 } : { ...defaultRetry, ...options.retry },
     headers: options.headers ?? {},
     random: Math.random,
-    refresh: async () => {
-      await refreshTokens(undefined, {});
+    refresh: async (signal) => {
+      await refreshTokens(undefined, signal ? { signal } : {});
     },
   };
 
@@ -162,19 +186,27 @@ export function createClient(options: ClientOptions): PortalkitClient {
     return answer;
   }
 
-  /** Single-flight refresh: concurrent callers share one request. */
+  /**
+   * Refreshes never overlap: each one presents the refresh token the previous one stored (two at
+   * once would present the same token, and the second would revoke the session as a reuse). A
+   * plain refresh (a 401 `token_expired`, or `auth.refresh()` without a tenant) joins the newest
+   * refresh queued or running, since any refresh leaves fresh tokens; a tenant switch queues. The
+   * caller's signal only ends its own wait: the refresh runs on and stores the rotated pair, which
+   * the server has already rotated to once it got the request.
+   */
   function refreshTokens(tenantId: string | undefined, callOptions: RequestOptions): Promise<TokenResponse> {
-    if (tenantId !== undefined) {
-      const waitFor = inflight ?? Promise.resolve();
-      return waitFor.then(
-        () => doRefresh(tenantId, callOptions),
-        () => doRefresh(tenantId, callOptions),
-      );
+    const { signal, ...shared } = callOptions;
+    let run = tenantId === undefined ? latest : null;
+    if (!run) {
+      const next = queue.then(() => doRefresh(tenantId, shared));
+      const tracked = next.finally(() => {
+        if (latest === tracked) latest = null;
+      });
+      latest = tracked;
+      queue = tracked.catch(() => undefined);
+      run = tracked;
     }
-    inflight ??= doRefresh(undefined, callOptions).finally(() => {
-      inflight = null;
-    });
-    return inflight;
+    return untilAborted(run, signal);
   }
 
   async function call(route: RouteDefinition, input: CallInput, callOptions: RequestOptions = {}): Promise<unknown> {

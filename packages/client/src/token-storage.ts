@@ -70,8 +70,10 @@ export interface WebStorageLike {
 
 /**
  * A token storage for browsers over `localStorage`/`sessionStorage` (or anything shaped like
- * them). Unreadable stored values count as signed out. Keep XSS in mind: anything that runs in
- * the page can read Web Storage.
+ * them). Unreadable stored values count as signed out. When the storage throws (blocked by the
+ * browser's privacy settings, or full), the tokens are kept in memory from then on, so a login or
+ * a refresh never loses the pair the server just issued; such a session ends with the page.
+ * Keep XSS in mind: anything that runs in the page can read Web Storage.
  *
  * @param storage - The Web Storage to use, e.g. `window.sessionStorage`.
  * @param key - The key to store the tokens under. @default 'portalkit.tokens'
@@ -85,9 +87,28 @@ export interface WebStorageLike {
  * ```
  */
 export function webTokenStorage(storage: WebStorageLike, key = 'portalkit.tokens'): TokenStorage {
+  // Once the storage throws (blocked, disabled, full), the tokens live in memory for the life of
+  // this storage object instead: losing a freshly rotated pair would make the next refresh
+  // present a used token, which revokes the session.
+  let fallback: { tokens: StoredTokens | null } | null = null;
+  const giveUp = (tokens: StoredTokens | null) => {
+    fallback = { tokens };
+    try {
+      storage.removeItem(key); // what is left there is older than the tokens in memory
+    } catch {
+      // nothing more to do: memory wins from now on
+    }
+  };
   return {
     get: () => {
-      const raw = storage.getItem(key);
+      if (fallback) return fallback.tokens;
+      let raw: string | null;
+      try {
+        raw = storage.getItem(key);
+      } catch {
+        giveUp(null);
+        return null;
+      }
       if (raw === null) return null;
       try {
         const value = JSON.parse(raw) as Partial<StoredTokens> | null;
@@ -100,8 +121,16 @@ export function webTokenStorage(storage: WebStorageLike, key = 'portalkit.tokens
       return null;
     },
     set: (tokens) => {
-      if (tokens) storage.setItem(key, JSON.stringify(tokens));
-      else storage.removeItem(key);
+      if (fallback) {
+        fallback.tokens = tokens;
+        return;
+      }
+      try {
+        if (tokens) storage.setItem(key, JSON.stringify(tokens));
+        else storage.removeItem(key);
+      } catch {
+        giveUp(tokens);
+      }
     },
   };
 }

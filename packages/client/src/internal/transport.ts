@@ -50,8 +50,11 @@ export interface TransportConfig {
   retry: RetryOptions;
   headers: Record<string, string>;
   random: () => number;
-  /** Refreshes the tokens (single-flight); rejects when the refresh failed. */
-  refresh: () => Promise<void>;
+  /**
+   * Refreshes the tokens (single-flight); rejects when the refresh failed. The signal only stops
+   * this caller's wait: the shared refresh itself runs on.
+   */
+  refresh: (signal?: AbortSignal) => Promise<void>;
 }
 
 export interface CallInput {
@@ -83,12 +86,19 @@ export function jsonBody(value: unknown): PreparedBody {
   return { create: () => text, contentType: 'application/json', replayable: true };
 }
 
+function badParam(route: RouteDefinition, name: string, problem: string): ApiError {
+  return new ApiError('validation_failed', `${route.name}: the path parameter "${name}" ${problem}`, {
+    errors: [{ path: `params.${name}`, message: problem }],
+  });
+}
+
 export function buildUrl(baseUrl: string, route: RouteDefinition, input: CallInput): string {
   const path = route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
     const value = input.params?.[name];
-    if (typeof value !== 'string' || value === '') {
-      throw new TypeError(`[portalkit/client] ${route.name}: the path parameter "${name}" is missing`);
-    }
+    if (typeof value !== 'string' || value === '') throw badParam(route, name, 'is missing');
+    // "." and ".." survive percent-encoding and URL parsing removes them as dot segments:
+    // DELETE .../members/.. would reach DELETE /api/v1/tenants/:tenantId
+    if (value === '.' || value === '..') throw badParam(route, name, 'cannot be "." or ".."');
     return encodeURIComponent(value);
   });
   const search = new URLSearchParams();
@@ -138,6 +148,8 @@ interface Attempt {
   response: Response;
   /** Detaches the caller's signal; call once the body was read (JSON) or never (streams). */
   release(): void;
+  /** The caller's signal (still attached until `release`): tells an abort from a broken body. */
+  signal: AbortSignal | undefined;
 }
 
 async function attempt(
@@ -163,7 +175,7 @@ async function attempt(
   const release = () => signal?.removeEventListener('abort', onAbort);
   try {
     const response = await fetcher(url, { ...init, signal: controller.signal });
-    return { response, release };
+    return { response, release, signal };
   } catch (cause) {
     release();
     if (signal?.aborted) throw abortedError(signal);
@@ -200,7 +212,7 @@ export async function send(
   if (needsAuth && !replayable) {
     // a streamed body cannot be sent twice: refresh first when the token is known to be stale
     const tokens = await config.tokens.get();
-    if (tokens?.expiresAt !== undefined && tokens.expiresAt - 5_000 <= Date.now()) await config.refresh();
+    if (tokens?.expiresAt !== undefined && tokens.expiresAt - 5_000 <= Date.now()) await config.refresh(options.signal);
   }
 
   for (;;) {
@@ -242,7 +254,7 @@ export async function send(
       refreshed = true;
       const current = await config.tokens.get();
       // another call refreshed while this one was in flight: just retry with the new token
-      if (!current || current.accessToken === tokens?.accessToken) await config.refresh();
+      if (!current || current.accessToken === tokens?.accessToken) await config.refresh(options.signal);
       continue;
     }
 
@@ -272,9 +284,20 @@ export async function readJson(route: RouteDefinition, result: Attempt, validate
       discard(response);
       return undefined;
     }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (cause) {
+      // the body broke off: the caller aborted, or the connection failed mid-answer
+      if (result.signal?.aborted) throw abortedError(result.signal);
+      throw new ApiError('network_error', `${what} answered ${response.status} but the body broke off`, {
+        ...meta,
+        cause,
+      });
+    }
     let data: unknown;
     try {
-      data = await response.json();
+      data = JSON.parse(text);
     } catch (cause) {
       throw new ApiError('invalid_response', `${what} answered ${response.status} with a body that is not JSON`, {
         ...meta,
