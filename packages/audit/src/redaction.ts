@@ -7,7 +7,8 @@ import type { JsonValue } from './canonical-json.js';
  * ```ts
  * import { REDACTED } from '@portalkit/audit';
  *
- * const hidden = event.after?.password === REDACTED;
+ * const after = event.after as { password?: unknown } | undefined; // a JsonValue
+ * const hidden = after?.password === REDACTED;
  * ```
  */
 export const REDACTED = '[REDACTED]';

@@ -276,7 +276,9 @@ const toAccountUser = (user: AuthUser): AccountUser => ({ ...user, emailVerified
  *     sendAccountExistsNotice: ({ to }) => mailer.send(to, 'Someone tried to sign up with your address.'),
  *     sendPasswordReset: ({ to, token }) => mailer.send(to, `https://app.example.com/reset?token=${token}`),
  *   },
- *   onSecurityEvent: (event) => audit.record({ action: `auth.${event.type}`, ...event }),
+ *   onSecurityEvent: async (event) => {
+ *     await audit.record({ action: `auth.${event.type}`, resource: { type: 'user', id: event.userId ?? null } });
+ *   },
  * });
  * const tokens = await auth.login({ email, password }, { ip, userAgent });
  * ```

@@ -154,7 +154,7 @@ export interface AuthorizeOptions {
  * ```ts
  * const claims = await auth.verifyAccessToken(bearer);
  * const decision = authorize(claims, 'files:write', { tenantId: req.params.tenantId });
- * if (!decision.allowed) return decision.reason === 'missing_permission' ? forbidden() : notFound();
+ * if (!decision.allowed) res.status(decision.reason === 'missing_permission' ? 403 : 404).end();
  * ```
  */
 export function authorize(

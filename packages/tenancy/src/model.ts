@@ -54,7 +54,7 @@ export interface Tenant {
  *
  * @example
  * ```ts
- * const member: Member = await tenancy.getMember(tenantId, userId);
+ * const member: Member | null = await tenancy.getMember(tenantId, userId); // null: not a member
  * ```
  */
 export interface Member {

@@ -44,7 +44,9 @@ export interface InvitationDelivery {
  *
  * @example
  * ```ts
- * const hook: TenantDeletedHook = async (tenant) => { await files.deleteAllOfTenant(tenant.id); };
+ * const hook: TenantDeletedHook = async (tenant) => {
+ *   await files.purgeTenant(tenant.id);
+ * };
  * ```
  */
 export type TenantDeletedHook = (tenant: Tenant) => void | Promise<void>;

@@ -183,7 +183,9 @@ export interface CreatedUpload {
  * ```ts
  * const file = await files.completeUpload(tenantId, fileId, {
  *   // called once per upload, by the call that marked it ready: never for a repeated or concurrent completion
- *   onCompleted: (ready) => audit.record({ action: 'file.uploaded', resource: { type: 'file', id: ready.id } }),
+ *   onCompleted: async (ready) => {
+ *     await audit.record({ action: 'file.uploaded', resource: { type: 'file', id: ready.id } });
+ *   },
  * });
  * ```
  */
@@ -329,7 +331,8 @@ export interface FileService {
    * ```ts
    * let completed = false;
    * const file = await files.completeUpload('t1', fileId, { onCompleted: () => { completed = true; } });
-   * if (completed) await audit('file.uploaded', file.id); // false for a repeated or concurrent completion
+   * // false for a repeated or concurrent completion:
+   * if (completed) await audit.record({ action: 'file.uploaded', resource: { type: 'file', id: file.id } });
    * ```
    */
   completeUpload(tenantId: string, fileId: string, options?: CompleteUploadOptions): Promise<FileRecord>;

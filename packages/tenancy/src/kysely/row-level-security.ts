@@ -89,7 +89,12 @@ export function tenantRlsMigration(options: TenantRlsOptions): Migration {
  *
  * @example
  * ```ts
- * await runWithTenant(tenant, () =>
+ * import type { Kysely } from 'kysely';
+ * import { runWithTenant } from '@portalkit/tenancy';
+ * import { withTenantTransaction } from '@portalkit/tenancy/kysely';
+ *
+ * declare const db: Kysely<{ documents: { id: string; tenant_id: string; title: string } }>; // your database
+ * const docs = await runWithTenant(tenant, () =>
  *   withTenantTransaction(db, (trx) => trx.selectFrom('documents').selectAll().execute()),
  * );
  * ```
