@@ -89,20 +89,11 @@ function toDownload(response: Response): Download {
 /** Waits for `promise`, or rejects with `aborted` as soon as `signal` fires. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortedError(signal));
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortedError(signal));
+    if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
@@ -259,17 +250,12 @@ export function createClient(options: ClientOptions): PortalkitClient {
       replayable: true,
       streaming: true,
     };
-    const { signal, timeoutMs, retry } = callOptions;
+    // signal, timeout and retry of the call; headers: only the signed ones
     const result = await send(
       providerConfig,
       route,
       { url: upload.url, body },
-      {
-        ...(signal ? { signal } : {}),
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        ...(retry !== undefined ? { retry } : {}),
-        headers: { ...upload.headers, 'content-length': String(total) },
-      },
+      { ...callOptions, headers: { ...upload.headers, 'content-length': String(total) } },
     );
     discard(result.response);
     result.release();
@@ -403,19 +389,14 @@ export function createClient(options: ClientOptions): PortalkitClient {
         const contentType =
           o.contentType || (file instanceof Blob && file.type ? file.type : 'application/octet-stream');
         const blob = toBlob(file, contentType);
-        const { signal, timeoutMs, retry } = o;
-        const common: RequestOptions = {
-          ...(signal ? { signal } : {}),
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-          ...(retry !== undefined ? { retry } : {}),
-        };
+        // the API calls get the call's options, headers included; the provider's PUT gets no headers of ours
         const announced = (await call(
           routes.createUpload,
           { params: { tenantId }, body: json({ name, size: blob.size, contentType }) },
-          common,
+          o,
         )) as { fileId: string; upload: { method: 'PUT'; url: string; headers: Record<string, string> } };
         await putBytes(announced.upload, blob, o);
-        return call(routes.completeUpload, { params: { tenantId, fileId: announced.fileId } }, common) as never;
+        return call(routes.completeUpload, { params: { tenantId, fileId: announced.fileId } }, o) as never;
       },
       createUpload: (tenantId, body, o) =>
         call(routes.createUpload, { params: { tenantId }, body: json(body) }, o) as never,

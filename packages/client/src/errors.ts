@@ -27,17 +27,17 @@ export interface ApiErrorOptions {
   /** The underlying error (network, zod issues), kept for logs; never shown to end users. */
   cause?: unknown;
   /** HTTP status of the answer. @default 0 (no answer) */
-  status?: number;
+  status?: number | undefined;
   /** The problem's `detail`. */
-  detail?: string;
+  detail?: string | undefined;
   /** The problem's field `errors` (for `validation_failed`). @default [] */
-  errors?: FieldError[];
+  errors?: FieldError[] | undefined;
   /** The `x-request-id` of the answer (or the problem's `requestId`). */
-  requestId?: string;
+  requestId?: string | undefined;
   /** Seconds the server asked to wait (`Retry-After`). */
-  retryAfter?: number;
+  retryAfter?: number | undefined;
   /** The parsed problem+json body, when there was one. */
-  problem?: Problem;
+  problem?: Problem | undefined;
 }
 
 /**

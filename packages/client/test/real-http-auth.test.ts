@@ -269,3 +269,56 @@ describe('webTokenStorage over a storage that throws', () => {
     expect(storage.get()).toBeNull();
   });
 });
+
+describe('problem bodies this client version does not fully know', () => {
+  it('keeps the detail, field errors and request id of a problem with an unknown code', async () => {
+    state.custom.set('/api/v1/auth/me', (_req, res) => {
+      // what the platform answers for a route nothing provides (no x-request-id header here)
+      res.writeHead(501, { 'content-type': 'application/problem+json' });
+      res.end(
+        JSON.stringify({
+          type: 'https://portalkit.dev/problems/not_implemented',
+          title: 'Not implemented',
+          status: 501,
+          detail: 'GET /api/v1/auth/me is not available in this build',
+          code: 'not_implemented',
+          requestId: 'req-501',
+        }),
+      );
+    });
+    state.custom.set('/api/v1/tenants/t1', (_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/problem+json', 'x-request-id': 'req-400' });
+      res.end(
+        JSON.stringify({
+          type: 'https://portalkit.dev/problems/quota_exceeded',
+          title: 'Quota exceeded',
+          status: 400,
+          detail: 'the tenant has no room left',
+          code: 'quota_exceeded',
+          errors: [{ path: 'size', message: 'over the quota' }],
+        }),
+      );
+    });
+    const pair = issue();
+    const client = createClient({
+      baseUrl: base,
+      retry: false,
+      tokens: memoryTokenStorage({ accessToken: pair.accessToken, refreshToken: pair.refreshToken }),
+    });
+    const notImplemented = await client.auth.me().catch((e: unknown) => e);
+    expect(notImplemented).toMatchObject({
+      code: 'http_error',
+      status: 501,
+      detail: 'GET /api/v1/auth/me is not available in this build',
+      requestId: 'req-501',
+    });
+    expect((notImplemented as Error).message).toContain('not_implemented');
+    await expect(client.tenants.get('t1')).rejects.toMatchObject({
+      code: 'validation_failed',
+      status: 400,
+      detail: 'the tenant has no room left',
+      errors: [{ path: 'size', message: 'over the quota' }],
+      requestId: 'req-400',
+    });
+  });
+});

@@ -105,6 +105,18 @@ describe('over real HTTP (node:http + undici fetch)', () => {
     expect(progress.length).toBeGreaterThan(2);
   });
 
+  it('sends the per-call headers of a direct upload to the API calls, never to the provider', async () => {
+    seen.length = 0;
+    await client().files.uploadDirect('t1', new Blob(['hello'], { type: 'text/plain' }), {
+      headers: { 'x-trace': 'trace-1' },
+    });
+    expect(seen.map((s) => [s.method, s.url, s.headers['x-trace']])).toEqual([
+      ['POST', '/api/v1/tenants/t1/files/uploads', 'trace-1'],
+      ['PUT', '/provider/key?sig=1', undefined],
+      ['POST', '/api/v1/tenants/t1/files/f2/complete', 'trace-1'],
+    ]);
+  });
+
   it('follows the download redirect and streams the bytes', async () => {
     const download = await client().files.download('t1', 'f1');
     expect(download.fileName).toBe('blob.bin');

@@ -276,7 +276,22 @@ export function buildOpenApi(options: BuildOpenApiOptions = {}): OpenApiDocument
     tags: Object.entries(tagDescriptions).map(([name, description]) => ({ name, description })),
     paths,
     components: {
-      schemas: { Problem: jsonSchema(problemSchema, 'output') },
+      schemas: {
+        // the example lives here rather than in problemSchema's meta: it stays out of the client bundle
+        Problem: {
+          ...jsonSchema(problemSchema, 'output'),
+          examples: [
+            {
+              type: 'https://portalkit.dev/problems/validation_failed',
+              title: 'Validation failed',
+              status: 400,
+              detail: 'The request body is invalid.',
+              code: 'validation_failed',
+              errors: [{ path: 'email', message: 'Invalid email address' }],
+            },
+          ],
+        },
+      },
       securitySchemes: {
         bearerAuth: {
           type: 'http',

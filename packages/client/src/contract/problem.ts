@@ -186,19 +186,7 @@ export const problemSchema = z
     /** The x-request-id of the failing request. */
     requestId: z.string().optional().meta({ description: 'The x-request-id of the failing request.' }),
   })
-  .meta({
-    description: 'RFC 9457 problem details.',
-    examples: [
-      {
-        type: 'https://portalkit.dev/problems/validation_failed',
-        title: 'Validation failed',
-        status: 400,
-        detail: 'The request body is invalid.',
-        code: 'validation_failed',
-        errors: [{ path: 'email', message: 'Invalid email address' }],
-      },
-    ],
-  });
+  .meta({ description: 'RFC 9457 problem details.' }); // the OpenAPI example is added by buildOpenApi
 
 /**
  * An RFC 9457 problem as answered by the reference API.

@@ -1,4 +1,4 @@
-import { fieldErrorsFromZod, type Problem, problemSchema } from '../contract/problem.js';
+import { fieldErrorSchema, fieldErrorsFromZod, problemCodes, problemSchema } from '../contract/problem.js';
 import type { RouteDefinition } from '../contract/routes.js';
 import { ApiError, type ApiErrorCode } from '../errors.js';
 import type { StoredTokens, TokenStorage } from '../token-storage.js';
@@ -95,10 +95,11 @@ function badParam(route: RouteDefinition, name: string, problem: string): ApiErr
 export function buildUrl(baseUrl: string, route: RouteDefinition, input: CallInput): string {
   const path = route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
     const value = input.params?.[name];
-    if (typeof value !== 'string' || value === '') throw badParam(route, name, 'is missing');
     // "." and ".." survive percent-encoding and URL parsing removes them as dot segments:
     // DELETE .../members/.. would reach DELETE /api/v1/tenants/:tenantId
-    if (value === '.' || value === '..') throw badParam(route, name, 'cannot be "." or ".."');
+    if (typeof value !== 'string' || value === '' || value === '.' || value === '..') {
+      throw badParam(route, name, value === '.' || value === '..' ? 'cannot be "." or ".."' : 'is missing');
+    }
     return encodeURIComponent(value);
   });
   const search = new URLSearchParams();
@@ -117,30 +118,28 @@ export function codeForStatus(status: number): ApiErrorCode {
 
 /** Builds the ApiError of an error answer (problem+json when possible) and consumes its body. */
 export async function errorFromResponse(response: Response, what: string): Promise<ApiError> {
-  const headerId = response.headers.get('x-request-id') ?? undefined;
   const wait = retryAfterMs(response.headers.get('retry-after'));
-  let problem: Problem | undefined;
-  const type = response.headers.get('content-type') ?? '';
-  if (/json/i.test(type)) {
-    try {
-      const parsed = problemSchema.safeParse(await response.json());
-      if (parsed.success) problem = parsed.data;
-    } catch {
-      // not JSON after all: fall back to the status
-    }
+  // read field by field: a code this client does not know yet (a newer server's, or
+  // `not_implemented`) must not cost the caller the detail, field errors and request id
+  let body: Record<string, unknown> = {};
+  if (/json/i.test(response.headers.get('content-type') ?? '')) {
+    body = Object(await response.json().catch(() => null)); // not JSON after all: {}
   } else {
     discard(response);
   }
-  const code: ApiErrorCode = problem?.code ?? codeForStatus(response.status);
-  const requestId = headerId ?? problem?.requestId;
-  const detail = problem?.detail;
-  return new ApiError(code, `${what} answered ${response.status} ${code}${detail ? `: ${detail}` : ''}`, {
+  const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+  const said = text('code');
+  const detail = text('detail');
+  const code = (problemCodes as readonly unknown[]).includes(said)
+    ? (said as ApiErrorCode)
+    : codeForStatus(response.status);
+  return new ApiError(code, `${what} answered ${response.status} ${said ?? code}${detail ? `: ${detail}` : ''}`, {
     status: response.status,
-    ...(detail === undefined ? {} : { detail }),
-    errors: problem?.errors ?? [],
-    ...(requestId === undefined ? {} : { requestId }),
-    ...(wait === undefined ? {} : { retryAfter: Math.ceil(wait / 1000) }),
-    ...(problem === undefined ? {} : { problem }),
+    detail,
+    errors: fieldErrorSchema.array().safeParse(body.errors).data ?? [],
+    requestId: response.headers.get('x-request-id') ?? text('requestId'),
+    retryAfter: wait === undefined ? undefined : Math.ceil(wait / 1000),
+    problem: problemSchema.safeParse(body).data,
   });
 }
 
@@ -278,31 +277,24 @@ export async function readJson(route: RouteDefinition, result: Attempt, validate
   const { response } = result;
   const what = `${route.method} ${route.path}`;
   const requestId = response.headers.get('x-request-id') ?? undefined;
-  const meta = { status: response.status, ...(requestId === undefined ? {} : { requestId }) };
+  const meta = { status: response.status, requestId };
   try {
     if (route.responseType === 'none' || response.status === 204) {
       discard(response);
       return undefined;
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (cause) {
-      // the body broke off: the caller aborted, or the connection failed mid-answer
-      if (result.signal?.aborted) throw abortedError(result.signal);
-      throw new ApiError('network_error', `${what} answered ${response.status} but the body broke off`, {
-        ...meta,
-        cause,
-      });
-    }
     let data: unknown;
     try {
-      data = JSON.parse(text);
+      data = JSON.parse(await response.text());
     } catch (cause) {
-      throw new ApiError('invalid_response', `${what} answered ${response.status} with a body that is not JSON`, {
-        ...meta,
-        cause,
-      });
+      // a body that broke off (the caller aborted, the connection failed) is not the server's fault
+      if (result.signal?.aborted) throw abortedError(result.signal);
+      const json = cause instanceof SyntaxError;
+      throw new ApiError(
+        json ? 'invalid_response' : 'network_error',
+        `${what} answered ${response.status} ${json ? 'with a body that is not JSON' : 'but the body broke off'}`,
+        { ...meta, cause },
+      );
     }
     if (!validate || !route.response) return data;
     const parsed = route.response.safeParse(data);
