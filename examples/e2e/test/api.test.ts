@@ -5,13 +5,15 @@ import { routeList } from '@portalkit/client/contract';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, removeTemplates, SERVERS, startServer } from './harness.js';
-import { tokenFromMail } from './mail.js';
+import { readMails, tokenFromMail } from './mail.js';
 import { MODES, useModes } from './modes.js';
+import { routeMatrixSuite } from './route-matrix-suite.js';
 
 const modes = useModes();
 afterAll(removeTemplates);
 
 const PASSWORD = 'violet-otter-harbour-93';
+const PASSWORD_2 = 'indigo-walrus-canyon-58';
 
 /** The API error code of a rejected call (fails the test when the call succeeded). */
 async function codeOf(call: Promise<unknown>): Promise<string> {
@@ -83,15 +85,32 @@ describe.each(SERVERS)('%s', (name) => {
     let bobId = '';
 
     run('register, verify by e-mail, login; no enumeration; weak passwords refused', async () => {
-      a = await signUp(alice, 'Alice');
-      // Same answer for a taken address, and its owner gets a notice instead.
-      expect(await client().auth.register({ email: alice.toUpperCase(), password: PASSWORD, name: 'X' })).toEqual({
+      const first = client();
+      await first.auth.register({ email: alice, password: PASSWORD, name: 'Alice' });
+      const verifyToken = await tokenFromMail(mailDir, alice, /verify/i);
+      expect((await first.auth.verifyEmail({ token: verifyToken })).user.emailVerified).toBe(true);
+      // The verification link is single-use.
+      expect(await codeOf(first.auth.verifyEmail({ token: verifyToken }))).toBe('401 unauthorized');
+      a = client();
+      await a.auth.login({ email: alice, password: PASSWORD });
+      // Same answer for a taken address (in any case), and its owner gets a notice instead; nothing
+      // about the account changes (the password and the name stay hers).
+      expect(await client().auth.register({ email: alice.toUpperCase(), password: PASSWORD_2, name: 'X' })).toEqual({
         status: 'verification_sent',
       });
-      await tokenFromMail(mailDir, alice, /tried to sign up/i).catch(() => undefined);
-      expect(await codeOf(client().auth.register({ email: `w.${alice}`, password: 'password123', name: 'W' }))).toBe(
-        '400 validation_failed',
-      );
+      const notices = async () =>
+        (await readMails(mailDir)).filter((m) => m.to.includes(alice) && /tried to sign up/i.test(m.subject));
+      await vi.waitFor(async () => expect(await notices()).toHaveLength(1));
+      expect((await notices())[0]?.text).not.toMatch(/[?&]token=/);
+      expect(await codeOf(client().auth.login({ email: alice, password: PASSWORD_2 }))).toBe('401 invalid_credentials');
+      expect((await client().auth.login({ email: alice, password: PASSWORD })).user.name).toBe('Alice');
+      // A weak password is refused saying why, on the password field.
+      const weak = await client()
+        .auth.register({ email: `w.${alice}`, password: 'password123', name: 'W' })
+        .catch((err: unknown) => err);
+      expect(isApiError(weak) && [weak.status, weak.code]).toEqual([400, 'validation_failed']);
+      expect(isApiError(weak) && weak.errors.map((e) => e.path)).toEqual(['password']);
+      expect(isApiError(weak) && weak.errors[0]?.message).toMatch(/\w{4,}/);
       expect(await codeOf(client().auth.login({ email: alice, password: 'wrong-password-1' }))).toBe(
         '401 invalid_credentials',
       );
@@ -267,8 +286,11 @@ describe.each(SERVERS)('%s', (name) => {
 
         const whole = await a.files.download(tenantA, file.id);
         expect(Buffer.from(await (await whole.blob()).arrayBuffer())).toEqual(png);
+        // The original name, safely encoded, whoever serves the bytes (this server, or S3 by redirect).
+        expect(whole.response.headers.get('content-disposition')).toMatch(/^attachment;.*filename\*=UTF-8''Logo/);
         const part = await a.files.download(tenantA, file.id, { range: { start: 0, end: 3 } });
         expect(part.status).toBe(206);
+        expect(part.response.headers.get('content-range')).toBe(`bytes 0-3/${png.length}`);
         expect(Buffer.from(await (await part.blob()).arrayBuffer())).toEqual(png.subarray(0, 4));
         const raw = await fetch(`${server.url}/api/v1/tenants/${tenantA}/files/${file.id}/download`, {
           headers: { authorization: `Bearer ${(await a.tokens.get())?.accessToken}` },
@@ -387,6 +409,14 @@ describe.each(SERVERS)('%s', (name) => {
       expect((await post(next)).status).toBe(401);
     });
 
+    run('forgot-password answers the same for an unknown address', async () => {
+      const known = await client().auth.forgotPassword({ email: alice });
+      const unknown = await client().auth.forgotPassword({ email: `ghost.${alice}` });
+      expect(unknown).toEqual(known);
+      await tokenFromMail(mailDir, alice, /reset/i);
+      expect((await readMails(mailDir)).filter((m) => m.to.includes(`ghost.${alice}`))).toEqual([]);
+    });
+
     run('logout, sessions, password change and reset revoke what they should', async () => {
       const c = client();
       await c.auth.login({ email: bob, password: PASSWORD });
@@ -402,7 +432,17 @@ describe.each(SERVERS)('%s', (name) => {
       expect(await tokenStatus(other)).toEqual({ access: 401, refresh: 401 });
 
       const newPassword = 'amber-falcon-meadow-41';
+      // A wrong current password changes nothing; the right one revokes the other sessions only.
+      expect(await codeOf(c.auth.changePassword({ currentPassword: 'not-it-at-all-1', newPassword }))).toBe(
+        '401 invalid_credentials',
+      );
+      const third = client();
+      await third.auth.login({ email: bob, password: PASSWORD });
+      const thirdTokens = await third.tokens.get();
       await c.auth.changePassword({ currentPassword: PASSWORD, newPassword });
+      await third.tokens.set(thirdTokens);
+      expect(await tokenStatus(third)).toEqual({ access: 401, refresh: 401 });
+      expect((await c.auth.me()).user.email).toBe(bob);
       await c.auth.forgotPassword({ email: bob });
       const resetToken = await tokenFromMail(mailDir, bob, /reset/i);
       await client().auth.resetPassword({ token: resetToken, password: PASSWORD });
@@ -422,6 +462,13 @@ describe.each(SERVERS)('%s', (name) => {
 
     run('members: a removed member loses access at once; a member may leave by themself', async () => {
       await a.members.remove(tenantA, bobId);
+      expect(await codeOf(b.tenants.get(tenantA))).toBe('404 not_found');
+      expect((await a.members.list(tenantA)).items.map((m) => m.email)).toEqual([alice]);
+      // Invited back, bob leaves by himself (his token for the tenant works again once he is in).
+      await a.invitations.create(tenantA, { email: bob, role: 'viewer' });
+      await b.invitations.accept({ token: await tokenFromMail(mailDir, bob, /invited/i) });
+      expect((await b.tenants.get(tenantA)).tenant.id).toBe(tenantA);
+      await b.members.remove(tenantA, bobId);
       expect(await codeOf(b.tenants.get(tenantA))).toBe('404 not_found');
       expect((await a.members.list(tenantA)).items.map((m) => m.email)).toEqual([alice]);
     });
@@ -454,4 +501,7 @@ describe.each(SERVERS)('%s', (name) => {
       expect(await tokenStatus(a)).toEqual({ access: 401, refresh: 401 });
     });
   });
+
+  // Every tenant route role by role and across tenants, on its own server per mode (route-matrix.ts).
+  describe.each(MODES)('route matrix (%s)', (mode) => routeMatrixSuite(name, mode, modes));
 });
