@@ -1,8 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
+import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateCheckpointKeys } from '@portalkit/audit';
 import { createKeySet, exportSigningKey, generateSigningKey, importSigningKey, type KeySet } from '@portalkit/auth';
+
+/** Minimum length of the local signed URLs' HMAC secret (what `@portalkit/storage` requires). */
+const MIN_SIGNING_SECRET = 32;
 
 async function importAll(text: string, origin: string): Promise<KeySet> {
   let value: unknown;
@@ -13,32 +16,75 @@ async function importAll(text: string, origin: string): Promise<KeySet> {
   }
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) throw new Error(`[portalkit/platform] ${origin} holds no key`);
-  const [signingKey, ...verificationKeys] = await Promise.all(list.map((jwk) => importSigningKey(jwk)));
-  return createKeySet({ signingKey: signingKey!, verificationKeys });
+  // Each key is named by its place (and kid), never by its content: the JWKs are private keys.
+  const keys = await Promise.all(
+    list.map(async (jwk, index) => {
+      const kid =
+        jwk && typeof jwk === 'object' && typeof (jwk as { kid?: unknown }).kid === 'string'
+          ? ` (kid "${(jwk as { kid: string }).kid.slice(0, 64)}")`
+          : '';
+      const where = `[portalkit/platform] ${origin}: key ${index + 1}${kid}`;
+      if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) throw new Error(`${where} is not a JWK object`);
+      try {
+        // The import also refuses a private part (d) that does not belong to the public part.
+        return await importSigningKey(jwk);
+      } catch {
+        throw new Error(
+          `${where} is not a usable private Ed25519 (alg EdDSA) or P-256 (alg ES256) JWK with a kid (make one with exportSigningKey from @portalkit/auth)`,
+        );
+      }
+    }),
+  );
+  const [signingKey, ...verificationKeys] = keys;
+  try {
+    return createKeySet({ signingKey: signingKey!, verificationKeys });
+  } catch (err) {
+    throw new Error(`[portalkit/platform] ${origin}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
-const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
-const isTaken = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST';
+const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
 /**
- * Reads a secret file of `dataDir`, or creates it (mode 0600) with `create()`. When several
- * instances start on one directory at once, the first write wins and every instance uses it.
+ * Reads a secret file of `dataDir`, or creates it (mode 0600) with `create()`. The file appears
+ * whole or not at all: the value is written to a private temporary file that is then linked to the
+ * final name, which fails when the name exists. So when several instances start on one directory
+ * at once, the first link wins and every instance reads that complete file (none sees a
+ * half-written one), and a crash while writing leaves no damaged file behind. A kept file that
+ * others can read is tightened to 0600.
  */
 async function keptInDataDir(dataDir: string, file: string, create: () => Promise<string> | string): Promise<string> {
   const path = join(dataDir, file);
+  const read = async () => {
+    const text = await readFile(path, 'utf8');
+    if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, 0o600).catch(() => {});
+    return text;
+  };
   try {
-    return await readFile(path, 'utf8');
+    return await read();
   } catch (err) {
-    if (!isMissing(err)) throw err;
+    if (codeOf(err) !== 'ENOENT') throw err;
   }
   await mkdir(dataDir, { recursive: true });
   const value = await create();
+  const temporary = join(dataDir, `.${file}.${randomUUID()}.tmp`);
+  await writeFile(temporary, value, { mode: 0o600, flag: 'wx' });
   try {
-    await writeFile(path, value, { mode: 0o600, flag: 'wx' });
+    await link(temporary, path);
     return value;
   } catch (err) {
-    if (!isTaken(err)) throw err;
-    return readFile(path, 'utf8');
+    if (codeOf(err) === 'EEXIST') return read();
+    // A file system without hard links: create the file in place (first one wins).
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes(codeOf(err) ?? '')) throw err;
+    try {
+      await writeFile(path, value, { mode: 0o600, flag: 'wx' });
+      return value;
+    } catch (inner) {
+      if (codeOf(inner) !== 'EEXIST') throw inner;
+      return read();
+    }
+  } finally {
+    await unlink(temporary).catch(() => {});
   }
 }
 
@@ -77,7 +123,13 @@ export async function loadKeySet(fromEnv: string | undefined, dataDir: string): 
 export async function loadSigningSecret(fromEnv: string | undefined, dataDir: string): Promise<string> {
   if (fromEnv) return fromEnv;
   const text = await keptInDataDir(dataDir, 'storage-signing-secret', () => randomBytes(32).toString('base64url'));
-  return text.trim();
+  const secret = text.trim();
+  if (secret.length < MIN_SIGNING_SECRET) {
+    throw new Error(
+      `[portalkit/platform] ${join(dataDir, 'storage-signing-secret')} is damaged: a signing secret has at least ${MIN_SIGNING_SECRET} characters (delete the file to generate a new one; links already sent stop working)`,
+    );
+  }
+  return secret;
 }
 
 /**
@@ -94,6 +146,24 @@ export async function loadSigningSecret(fromEnv: string | undefined, dataDir: st
  * ```
  */
 export async function loadCheckpointKey(fromEnv: string | undefined, dataDir: string): Promise<string> {
-  if (fromEnv) return fromEnv.replace(/\\n/g, '\n');
-  return keptInDataDir(dataDir, 'audit-checkpoint-key.pem', () => generateCheckpointKeys().privateKey);
+  if (fromEnv) return checkpointKeyOrThrow(fromEnv.replace(/\\n/g, '\n'), 'AUDIT_CHECKPOINT_KEY');
+  const path = join(dataDir, 'audit-checkpoint-key.pem');
+  const pem = await keptInDataDir(dataDir, 'audit-checkpoint-key.pem', () => generateCheckpointKeys().privateKey);
+  return checkpointKeyOrThrow(pem, path);
+}
+
+/** `pem` when it is an Ed25519 private key in PKCS#8 PEM; else an error naming `origin` (never the key). */
+function checkpointKeyOrThrow(pem: string, origin: string): string {
+  let type: string | undefined;
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType;
+  } catch {
+    type = undefined;
+  }
+  if (type !== 'ed25519') {
+    throw new Error(
+      `[portalkit/platform] ${origin} is not an Ed25519 private key in PKCS#8 PEM (make one with generateCheckpointKeys from @portalkit/audit)`,
+    );
+  }
+  return pem;
 }

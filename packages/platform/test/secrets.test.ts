@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportSigningKey, generateSigningKey } from '@portalkit/auth';
@@ -42,6 +42,62 @@ describe('loadKeySet', () => {
   it('refuses JWT_PRIVATE_KEYS that is not JSON or empty', async () => {
     await expect(loadKeySet('not json', dir)).rejects.toThrow(/JWT_PRIVATE_KEYS is not JSON/);
     await expect(loadKeySet('[]', dir)).rejects.toThrow(/holds no key/);
+  });
+});
+
+describe('secrets kept in DATA_DIR, damaged or loose', () => {
+  it('a damaged secret file stops the start with a message naming the file, never its content', async () => {
+    await writeFile(join(dir, 'jwt-keys.json'), '');
+    await expect(loadKeySet(undefined, dir)).rejects.toThrow(/jwt-keys\.json .*not JSON/);
+    await writeFile(join(dir, 'jwt-keys.json'), '[{"kty":"OKP","d":"c2VjcmV0LWtleS1tYXRlcmlhbA"}]');
+    const keyError = await loadKeySet(undefined, dir).catch((err: Error) => err.message);
+    expect(keyError).toMatch(/jwt-keys\.json.*key 1/);
+    expect(keyError).not.toContain('c2VjcmV0LWtleS1tYXRlcmlhbA');
+
+    await writeFile(join(dir, 'storage-signing-secret'), 'short-secret');
+    const secretError = await loadSigningSecret(undefined, dir).catch((err: Error) => err.message);
+    expect(secretError).toMatch(/storage-signing-secret.*at least 32 characters/);
+    expect(secretError).not.toContain('short-secret');
+
+    await writeFile(
+      join(dir, 'audit-checkpoint-key.pem'),
+      '-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n',
+    );
+    const pemError = await loadCheckpointKey(undefined, dir).catch((err: Error) => err.message);
+    expect(pemError).toMatch(/audit-checkpoint-key\.pem.*Ed25519 private key/);
+    expect(pemError).not.toContain('c2VjcmV0');
+  });
+
+  it('tightens a kept secret file readable by others to 0600', async () => {
+    await loadSigningSecret(undefined, dir);
+    const file = join(dir, 'storage-signing-secret');
+    await chmod(file, 0o644);
+    await loadSigningSecret(undefined, dir);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('JWT_PRIVATE_KEYS that cannot work', () => {
+  it('names the variable and the key (by place and kid), never the key material', async () => {
+    const [one, two] = await Promise.all([generateSigningKey({ kid: 'one' }), generateSigningKey({ kid: 'two' })]);
+    const [jwkOne, jwkTwo] = await Promise.all([exportSigningKey(one), exportSigningKey(two)]);
+    const messageOf = (value: unknown) =>
+      loadKeySet(JSON.stringify(value), dir).then(
+        () => 'loaded',
+        (err: Error) => err.message,
+      );
+    expect(await messageOf([null])).toBe('[portalkit/platform] JWT_PRIVATE_KEYS: key 1 is not a JWK object');
+    // The private part of one key with the public part of another: every token would be refused.
+    const mixed = await messageOf([jwkOne, { ...jwkTwo, x: jwkOne.x }]);
+    expect(mixed).toMatch(/^\[portalkit\/platform\] JWT_PRIVATE_KEYS: key 2 \(kid "two"\) is not a usable private/);
+    const broken = await messageOf([{ ...jwkOne, d: 'not-a-key!!' }]);
+    expect(broken).toMatch(/^\[portalkit\/platform\] JWT_PRIVATE_KEYS: key 1 \(kid "one"\) is not a usable private/);
+    const { kid: _kid, ...noKid } = jwkOne;
+    expect(await messageOf([noKid])).toMatch(/JWT_PRIVATE_KEYS: key 1 is not a usable private/);
+    expect(await messageOf([jwkOne, jwkOne])).toMatch(/^\[portalkit\/platform\] JWT_PRIVATE_KEYS: .*kid "one"/);
+    for (const message of [mixed, broken]) {
+      for (const secret of [jwkOne.d, jwkTwo.d]) expect(message).not.toContain(secret);
+    }
   });
 });
 
