@@ -288,6 +288,7 @@ const CONVENTIONAL = {
   tenant: (b) => (b.pkg === 'tenancy' ? "import('@portalkit/tenancy').Tenant" : null),
   event: (b) => (b.pkg === 'audit' ? "import('@portalkit/audit').AuditEvent" : null),
   db: (b) => (b.pkg !== 'client' && !b.file.includes(`${sep}mongodb${sep}`) ? "import('kysely').Kysely<any>" : null),
+  credentials: (b) => (b.pkg === 'storage' ? "import('@portalkit/storage').S3Credentials" : null),
   tenantId: () => 'string',
   userId: () => 'string',
   fileId: () => 'string',
