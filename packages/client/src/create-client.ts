@@ -135,8 +135,8 @@ export function createClient(options: ClientOptions): PortalkitClient {
     }
   };
 
-  /** The newest refresh queued or running (any kind); null when none is. */
-  let latest: Promise<TokenResponse> | null = null;
+  /** The plain refresh (no tenant switch) queued or running; null when none is. */
+  let plain: Promise<TokenResponse> | null = null;
   /** Settles when every queued refresh has: refreshes run one after the other. */
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -180,22 +180,24 @@ export function createClient(options: ClientOptions): PortalkitClient {
   /**
    * Refreshes never overlap: each one presents the refresh token the previous one stored (two at
    * once would present the same token, and the second would revoke the session as a reuse). A
-   * plain refresh (a 401 `token_expired`, or `auth.refresh()` without a tenant) joins the newest
-   * refresh queued or running, since any refresh leaves fresh tokens; a tenant switch queues. The
-   * caller's signal only ends its own wait: the refresh runs on and stores the rotated pair, which
-   * the server has already rotated to once it got the request.
+   * plain refresh (a 401 `token_expired`, or `auth.refresh()` without a tenant) joins the plain
+   * refresh queued or running, else queues; a tenant switch always queues (and a refused switch
+   * fails nobody else). The caller's signal only ends its own wait: the refresh runs on and stores
+   * the rotated pair, since the server has spent the old token once it got the request.
    */
   function refreshTokens(tenantId: string | undefined, callOptions: RequestOptions): Promise<TokenResponse> {
     const { signal, ...shared } = callOptions;
-    let run = tenantId === undefined ? latest : null;
+    let run = tenantId === undefined ? plain : null;
     if (!run) {
       const next = queue.then(() => doRefresh(tenantId, shared));
-      const tracked = next.finally(() => {
-        if (latest === tracked) latest = null;
-      });
-      latest = tracked;
-      queue = tracked.catch(() => undefined);
-      run = tracked;
+      queue = next.catch(() => undefined);
+      if (tenantId === undefined) {
+        plain = next;
+        queue.then(() => {
+          if (plain === next) plain = null;
+        });
+      }
+      run = next;
     }
     return untilAborted(run, signal);
   }
@@ -205,7 +207,7 @@ export function createClient(options: ClientOptions): PortalkitClient {
     return readJson(route, result, validate);
   }
 
-  const json = (value: unknown): PreparedBody => jsonBody(value);
+  const json = jsonBody;
 
   function pageQuery(query: object | undefined, cursor: string | undefined): Record<string, unknown> {
     return cursor === undefined ? { ...query } : { ...query, cursor };

@@ -82,6 +82,8 @@ beforeAll(async () => {
         return problem(res, 401, 'token_reused');
       }
       if (!state.live.has(body.refreshToken) || state.revoked) return problem(res, 401, 'unauthorized');
+      // like the reference API: membership is checked before rotating, so a refused switch spends nothing
+      if (body.tenantId === 'not-a-member') return problem(res, 403, 'forbidden');
       state.live.delete(body.refreshToken);
       state.used.add(body.refreshToken);
       return json(200, issue(body.tenantId));
@@ -130,7 +132,7 @@ describe('refreshes never present the same refresh token twice', () => {
     await expect(client.tenants.get('t1')).resolves.toMatchObject({ tenant: { id: 't1' } });
   });
 
-  it('lets a call that got token_expired wait for a tenant switch in flight instead of refreshing alongside', async () => {
+  it('lets a call that got token_expired refresh after a tenant switch in flight, not alongside it', async () => {
     const { client } = expiredClient();
     const events: SignedOutEvent[] = [];
     client.on('signedOut', (e) => events.push(e));
@@ -139,8 +141,17 @@ describe('refreshes never present the same refresh token twice', () => {
     await expect(switching).resolves.toMatchObject({ tokenType: 'Bearer' });
     await expect(reading).resolves.toMatchObject({ tenant: { id: 't1' } });
     expect(state.reused).toBe(0);
-    expect(state.refreshes).toHaveLength(1);
+    expect(state.refreshes.map((r) => r.tenantId)).toEqual(['t2', undefined]);
     expect(events).toEqual([]);
+  });
+
+  it('a refused tenant switch does not fail a call that needed a refresh meanwhile', async () => {
+    const { client } = expiredClient();
+    const switching = client.auth.refresh({ tenantId: 'not-a-member' }).catch((e: unknown) => e);
+    const reading = client.tenants.get('t1');
+    expect(await switching).toMatchObject({ code: 'forbidden', status: 403 });
+    await expect(reading).resolves.toMatchObject({ tenant: { id: 't1' } });
+    expect(state.reused).toBe(0);
   });
 
   it('a plain explicit refresh started while a tenant switch is in flight runs after it', async () => {

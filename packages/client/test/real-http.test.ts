@@ -89,6 +89,14 @@ describe('over real HTTP (node:http + undici fetch)', () => {
     expect(request.headers.authorization).toBe('Bearer a');
   });
 
+  it('uploads a Node stream of strings (Readable.from(["..."])) as their UTF-8 bytes', async () => {
+    const { file } = await client().files.upload('t1', Readable.from(['hello ', 'wörld']), {
+      name: 's.txt',
+      contentType: 'text/plain',
+    });
+    expect(file.size).toBe(Buffer.byteLength('hello wörld'));
+  });
+
   it('PUTs a direct upload with Content-Length, progress and no API token', async () => {
     const progress: UploadProgress[] = [];
     const bytes = new Uint8Array(200 * 1024).fill(7);

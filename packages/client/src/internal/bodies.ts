@@ -1,4 +1,7 @@
-/** Anything the client can upload: a Blob/File, bytes (Buffer is a Uint8Array), or a stream. */
+/**
+ * Anything the client can upload: a Blob/File, bytes (Buffer is a Uint8Array), or a stream (string
+ * chunks of a Node Readable are sent as UTF-8).
+ */
 export type UploadSource = Blob | ArrayBuffer | Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 const CHUNK = 64 * 1024;
@@ -23,7 +26,18 @@ export function toReadableStream(
     async pull(controller) {
       const next = await iterator.next();
       if (next.done) controller.close();
-      else controller.enqueue(next.value instanceof Uint8Array ? next.value : new Uint8Array(next.value));
+      else {
+        // a Node Readable of strings (Readable.from(['...']), an encoding set) yields strings:
+        // new Uint8Array('text') would be empty, so strings are sent as their UTF-8 bytes
+        const chunk: unknown = next.value;
+        controller.enqueue(
+          typeof chunk === 'string'
+            ? encoder.encode(chunk)
+            : chunk instanceof Uint8Array
+              ? chunk
+              : new Uint8Array(chunk as ArrayBuffer),
+        );
+      }
     },
     async cancel(reason) {
       await iterator.return?.(reason);
