@@ -1,5 +1,7 @@
+import { createPrivateKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
+import { type StorageConfig, storageConfigSchema } from '@portalkit/storage';
 import { z } from 'zod';
 
 /** Where files are stored: local disk under a root, or an S3-compatible bucket. */
@@ -35,7 +37,10 @@ export interface Config {
   port: number;
   /** `HOST` (127.0.0.1). */
   host: string;
-  /** `PUBLIC_URL` without a trailing slash (links in mails, local signed URLs); defaults to `http://HOST:PORT`. */
+  /**
+   * `PUBLIC_URL` without a trailing slash (links in mails, local signed URLs, the JWT issuer);
+   * defaults to `http://HOST:PORT`. No user, password, query or fragment; a path is kept.
+   */
   publicUrl: string;
   /** `DATA_DIR` (`./data`), absolute. */
   dataDir: string;
@@ -120,6 +125,66 @@ const url = (protocols: string[], what: string) =>
  */
 export type TrustProxy = false | number | string[];
 
+/** A DNS host name (RFC 1123 labels). */
+const HOST_NAME =
+  /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/** An e-mail address, or `Name <address>` (no line breaks: it becomes a header). */
+const MAIL_ADDRESS = /^(?:[^<>@\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/;
+
+const PROVIDERS = ['local', 's3', 'digitalocean', 'linode', 'vultr', 's3-compatible'] as const;
+
+/** What the storage package expects of each provider's region (said when STORAGE_REGION is missing). */
+const REGION_HINTS: Partial<Record<(typeof PROVIDERS)[number], string>> = {
+  s3: 'an AWS region such as eu-west-1',
+  digitalocean: 'a Spaces region such as nyc3, ams3, sgp1, fra1',
+  linode: 'a Linode Object Storage region such as us-east-1 or nl-ams-1',
+  vultr: 'a Vultr Object Storage region such as ewr1, sjc1, ams1',
+};
+
+/** The object-store variables and the {@link StorageConfig} key each one sets. */
+const OBJECT_STORE_VARIABLES = {
+  STORAGE_BUCKET: 'bucket',
+  STORAGE_REGION: 'region',
+  STORAGE_ENDPOINT: 'endpoint',
+  STORAGE_ACCESS_KEY_ID: 'credentials',
+  STORAGE_SECRET_ACCESS_KEY: 'credentials',
+  STORAGE_FORCE_PATH_STYLE: 'forcePathStyle',
+} as const;
+
+/** Why `JWT_PRIVATE_KEYS` cannot be a key list (names keys by place and kid, never by content), or `undefined`. */
+function jwtKeysProblem(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'must be a JSON array of private JWKs (EdDSA or ES256, each with kid), newest first';
+  }
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) return 'must list at least one key';
+  const kids = new Set<string>();
+  for (const [index, jwk] of list.entries()) {
+    const fields = (jwk && typeof jwk === 'object' && !Array.isArray(jwk) ? jwk : {}) as Record<string, unknown>;
+    const kid = typeof fields.kid === 'string' && fields.kid !== '' ? fields.kid.slice(0, 64) : undefined;
+    const named = `key ${index + 1}${kid ? ` (kid "${kid}")` : ''}`;
+    if (!kid || typeof fields.d !== 'string' || (fields.alg !== 'EdDSA' && fields.alg !== 'ES256')) {
+      return `${named} must be a private JWK (EdDSA or ES256) with kid and d`;
+    }
+    if (kids.has(kid)) return `key ${index + 1} repeats kid "${kid}" (give every key its own kid)`;
+    kids.add(kid);
+  }
+  return undefined;
+}
+
+/** Whether `pem` (with `\n` escapes allowed) is an Ed25519 private key. */
+function isEd25519PrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey(pem.replace(/\\n/g, '\n')).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
+
 /** An IPv4/IPv6 address, or one with a /prefix of the right size. */
 function isProxyAddress(value: string): boolean {
   const [address = '', prefix, extra] = value.split('/');
@@ -141,9 +206,18 @@ const int = (min: number, max: number) =>
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const schema = z.object({
-  PORT: int(0, 65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: url(['http:', 'https:'], 'http(s)').optional(),
+  PORT: int(1, 65535).default(3000),
+  HOST: z
+    .string()
+    .refine((v) => isIP(v) !== 0 || HOST_NAME.test(v), 'must be an IP address or a host name')
+    .default('127.0.0.1'),
+  PUBLIC_URL: url(['http:', 'https:'], 'http(s)')
+    .refine((v) => {
+      if (!URL.canParse(v)) return true; // reported by the check above
+      const u = new URL(v);
+      return !u.username && !u.password && !/[?#]/.test(v);
+    }, 'must be the public base URL without user, password, query or fragment')
+    .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   MAIL_DIR: z.string().min(1).optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:', 'mongodb:', 'mongodb+srv:'], 'PostgreSQL or MongoDB').optional(),
@@ -153,18 +227,19 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1..64 characters of letters, digits and : _ . -')
     .default('portalkit:'),
   STORAGE_PROVIDER: z
-    .enum(['local', 's3', 'digitalocean', 'linode', 'vultr', 's3-compatible'], {
+    .enum(PROVIDERS, {
       message: 'must be one of local, s3, digitalocean, linode, vultr, s3-compatible',
     })
     .default('local'),
   STORAGE_LOCAL_ROOT: z.string().min(1).optional(),
-  STORAGE_BUCKET: z.string().min(3).max(63).optional(),
+  // Bucket, region, endpoint and credentials are checked against the provider after parsing.
+  STORAGE_BUCKET: z.string().optional(),
   STORAGE_REGION: z.string().min(1).optional(),
   STORAGE_ENDPOINT: url(['http:', 'https:'], 'http(s)').optional(),
   STORAGE_ACCESS_KEY_ID: z.string().min(1).optional(),
   STORAGE_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   STORAGE_FORCE_PATH_STYLE: bool.optional(),
-  STORAGE_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  STORAGE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   STORAGE_MAX_FILE_SIZE: int(1, 5 * 1024 ** 4).default(10 * 1024 * 1024),
   STORAGE_ALLOWED_TYPES: z
     .string()
@@ -180,9 +255,18 @@ const schema = z.object({
         .array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be a comma-separated list of MIME types'))
         .min(1, 'must list at least one MIME type'),
     ),
-  JWT_PRIVATE_KEYS: z.string().min(1).optional(),
+  JWT_PRIVATE_KEYS: z
+    .string()
+    .superRefine((text, ctx) => {
+      const problem = jwtKeysProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   SMTP_URL: url(['smtp:', 'smtps:'], 'SMTP').optional(),
-  MAIL_FROM: z.string().min(3).default('portalkit <no-reply@portalkit.local>'),
+  MAIL_FROM: z
+    .string()
+    .regex(MAIL_ADDRESS, 'must be an e-mail address, optionally as "Name <address>"')
+    .default('portalkit <no-reply@portalkit.local>'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -195,7 +279,7 @@ const schema = z.object({
   AUDIT_DELETED_TENANT_DAYS: int(0, 3650).default(30),
   AUDIT_CHECKPOINT_KEY: z
     .string()
-    .regex(/-----BEGIN PRIVATE KEY-----/, 'must be an Ed25519 private key in PKCS#8 PEM')
+    .refine(isEd25519PrivateKey, 'must be an Ed25519 private key in PKCS#8 PEM')
     .optional(),
   TRUST_PROXY: z
     .string()
@@ -279,6 +363,114 @@ export class ConfigError extends Error {
   }
 }
 
+/** `value` with the password of any URL in it replaced by `***` (for echoing a bad value). */
+function redact(value: string): string {
+  return value.replace(/(\/\/[^/:@\s]*):[^/@\s]*@/g, '$1:***@');
+}
+
+/** A public base URL as links are built from it: origin and path, without a trailing slash. */
+function baseUrl(value: string): string {
+  const u = new URL(value);
+  return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+}
+
+/**
+ * The {@link StorageConfig} of an object store (everything but the local provider), as
+ * `createStorage` takes it: credentials only when both halves are set.
+ */
+export function objectStoreConfig(settings: Exclude<StorageSettings, { provider: 'local' }>): StorageConfig {
+  return {
+    provider: settings.provider,
+    bucket: settings.bucket,
+    ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.forcePathStyle !== undefined ? { forcePathStyle: settings.forcePathStyle } : {}),
+    ...(settings.accessKeyId && settings.secretAccessKey
+      ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } }
+      : {}),
+  } as StorageConfig;
+}
+
+/**
+ * The storage variables that do not fit `provider`: set but unused by it, missing, half a
+ * credential pair, or refused by `@portalkit/storage`'s own schema (what `createStorage` would
+ * refuse at start-up, named by variable here). `echo` marks messages about the value itself.
+ */
+function storageIssues(
+  raw: Record<string, string>,
+  provider: (typeof PROVIDERS)[number],
+): Array<{ variable: string; message: string; echo: boolean }> {
+  const found: Array<{ variable: string; message: string; echo: boolean }> = [];
+  const variables = Object.keys(OBJECT_STORE_VARIABLES) as Array<keyof typeof OBJECT_STORE_VARIABLES>;
+  if (provider === 'local') {
+    for (const variable of variables) {
+      if (raw[variable] === undefined) continue;
+      found.push({
+        variable,
+        message: `is not used by the local provider: set STORAGE_PROVIDER (${PROVIDERS.filter((p) => p !== 'local').join(', ')})`,
+        echo: false,
+      });
+    }
+    return found;
+  }
+  if (raw.STORAGE_LOCAL_ROOT !== undefined) {
+    found.push({ variable: 'STORAGE_LOCAL_ROOT', message: `is not used by STORAGE_PROVIDER ${provider}`, echo: false });
+  }
+  if ((raw.STORAGE_ACCESS_KEY_ID === undefined) !== (raw.STORAGE_SECRET_ACCESS_KEY === undefined)) {
+    const [missing, given] =
+      raw.STORAGE_ACCESS_KEY_ID === undefined
+        ? ['STORAGE_ACCESS_KEY_ID', 'STORAGE_SECRET_ACCESS_KEY']
+        : ['STORAGE_SECRET_ACCESS_KEY', 'STORAGE_ACCESS_KEY_ID'];
+    found.push({ variable: missing, message: `required when ${given} is set`, echo: false });
+  }
+  const checked = storageConfigSchema.safeParse(
+    objectStoreConfig({
+      provider,
+      bucket: raw.STORAGE_BUCKET as string,
+      region: raw.STORAGE_REGION,
+      endpoint: raw.STORAGE_ENDPOINT,
+      accessKeyId: raw.STORAGE_ACCESS_KEY_ID,
+      secretAccessKey: raw.STORAGE_SECRET_ACCESS_KEY,
+      forcePathStyle: raw.STORAGE_FORCE_PATH_STYLE === undefined ? undefined : false,
+    }),
+  );
+  if (checked.success) return found;
+  const variableOf = (key: string) =>
+    variables.find((v) => OBJECT_STORE_VARIABLES[v] === key && raw[v] !== undefined) ??
+    variables.find((v) => OBJECT_STORE_VARIABLES[v] === key);
+  for (const issue of checked.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const variable = variableOf(key);
+        if (variable) found.push({ variable, message: `is not used by STORAGE_PROVIDER ${provider}`, echo: false });
+      }
+      continue;
+    }
+    const key = String(issue.path[0]);
+    if (key === 'credentials') continue; // half pairs are reported above
+    const variable = variableOf(key);
+    if (!variable) continue;
+    if (raw[variable] === undefined) {
+      const hint = variable === 'STORAGE_REGION' ? REGION_HINTS[provider] : undefined;
+      found.push({
+        variable,
+        message: `required when STORAGE_PROVIDER is ${provider}${hint ? ` (${hint})` : ''}`,
+        echo: false,
+      });
+    } else {
+      found.push({
+        variable,
+        message:
+          variable === 'STORAGE_BUCKET'
+            ? 'bucket names are 3-63 lower-case letters, digits, dots and hyphens'
+            : issue.message,
+        echo: true,
+      });
+    }
+  }
+  return found;
+}
+
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
   /** Name in messages (`[portalkit/<name>] invalid configuration: ...`). @default 'platform' */
@@ -310,14 +502,27 @@ export function loadConfig(
     if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
+  const issues: ConfigIssue[] = [];
+  const add = (variable: string, message: string) => {
+    // One line per variable: its first problem.
+    if (issues.some((i) => i.variable === variable)) return;
+    const shown =
+      SECRET.has(variable) || raw[variable] === undefined ? '' : ` (got ${JSON.stringify(redact(raw[variable]))})`;
+    issues.push({ variable, message: `${message}${shown}` });
+  };
+  if (!parsed.success) for (const issue of parsed.error.issues) add(String(issue.path[0]), issue.message);
+  const provider = PROVIDERS.find((p) => p === (raw.STORAGE_PROVIDER ?? 'local'));
+  if (provider) {
+    for (const { variable, message, echo } of storageIssues(raw, provider)) {
+      if (echo) add(variable, message);
+      else if (!issues.some((i) => i.variable === variable)) issues.push({ variable, message });
+    }
+  }
+  if (!parsed.success || issues.length > 0) {
+    const order = (issue: ConfigIssue) => CONFIG_VARIABLES.indexOf(issue.variable);
     throw new ConfigError(
       name,
-      parsed.error.issues.map((issue) => {
-        const key = String(issue.path[0]);
-        const shown = SECRET.has(key) ? '' : ` (got ${JSON.stringify(raw[key])})`;
-        return { variable: key, message: `${issue.message}${shown}` };
-      }),
+      issues.sort((a, b) => order(a) - order(b)),
     );
   }
   const e = parsed.data;
@@ -330,14 +535,9 @@ export function loadConfig(
       root: e.STORAGE_LOCAL_ROOT ? absolute(e.STORAGE_LOCAL_ROOT) : join(dataDir, 'files'),
     };
   } else {
-    if (!e.STORAGE_BUCKET) {
-      throw new ConfigError(name, [
-        { variable: 'STORAGE_BUCKET', message: `required when STORAGE_PROVIDER is ${e.STORAGE_PROVIDER}` },
-      ]);
-    }
     storage = {
       provider: e.STORAGE_PROVIDER,
-      bucket: e.STORAGE_BUCKET,
+      bucket: e.STORAGE_BUCKET ?? '',
       region: e.STORAGE_REGION,
       endpoint: e.STORAGE_ENDPOINT,
       accessKeyId: e.STORAGE_ACCESS_KEY_ID,
@@ -350,7 +550,7 @@ export function loadConfig(
     name,
     port: e.PORT,
     host: e.HOST,
-    publicUrl: (e.PUBLIC_URL ?? `http://${host}:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl: e.PUBLIC_URL ? baseUrl(e.PUBLIC_URL) : `http://${host}:${e.PORT}`,
     dataDir,
     mailDir: e.MAIL_DIR ? absolute(e.MAIL_DIR) : join(dataDir, 'mail'),
     databaseUrl: e.DATABASE_URL,

@@ -33,7 +33,7 @@ import { createTenancy, type TenancyService } from '@portalkit/tenancy';
 import { redisAccessInvalidation } from '@portalkit/tenancy/redis';
 import { sql } from 'kysely';
 import { type Cache, openCache } from './cache.js';
-import type { Config } from './config.js';
+import { type Config, objectStoreConfig } from './config.js';
 import { type Database, openDatabase } from './database.js';
 import { errorDetails, type PlatformLogger, silentLogger } from './logger.js';
 import { createMailer, type Mailer } from './mailer.js';
@@ -170,16 +170,7 @@ function storageConfigOf(config: Config, signingSecret: string | null): StorageC
       signing: { secret: signingSecret ?? '', baseUrl: `${config.publicUrl}/storage` },
     } as StorageConfig;
   }
-  return {
-    provider: sc.provider,
-    bucket: sc.bucket,
-    ...(sc.region ? { region: sc.region } : {}),
-    ...(sc.endpoint ? { endpoint: sc.endpoint } : {}),
-    ...(sc.forcePathStyle !== undefined ? { forcePathStyle: sc.forcePathStyle } : {}),
-    ...(sc.accessKeyId && sc.secretAccessKey
-      ? { credentials: { accessKeyId: sc.accessKeyId, secretAccessKey: sc.secretAccessKey } }
-      : {}),
-  } as StorageConfig;
+  return objectStoreConfig(sc);
 }
 
 async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<CheckStatus> {
