@@ -12,11 +12,11 @@ import type { AuthSession, AuthStore, AuthUser, OneTimeTokenKind, RevokedSession
 /** Messages the host delivers (by e-mail). Tokens go into links as `?token=`. */
 export interface AuthDelivery {
   /** A new account (or a resend) needs its e-mail verified. */
-  sendVerificationEmail(message: { to: string; name: string; token: string; expiresAt: Date }): Promise<void> | void;
+  sendVerificationEmail(message: { to: string; name: string; token: string; expiresAt: Date }): Promise<unknown> | void;
   /** Someone tried to register with an e-mail that already has an account. */
-  sendAccountExistsNotice(message: { to: string; name: string }): Promise<void> | void;
+  sendAccountExistsNotice(message: { to: string; name: string }): Promise<unknown> | void;
   /** A password reset was requested for an existing account. */
-  sendPasswordReset(message: { to: string; name: string; token: string; expiresAt: Date }): Promise<void> | void;
+  sendPasswordReset(message: { to: string; name: string; token: string; expiresAt: Date }): Promise<unknown> | void;
 }
 
 /** A tenant membership, as the host's tenancy layer knows it. */
@@ -121,7 +121,7 @@ export interface AuthServiceOptions {
    */
   awaitDelivery?: boolean;
   /** Receives security events (wire it to your audit trail). Errors it throws are logged, not raised. */
-  onSecurityEvent?: (event: SecurityEvent) => void | Promise<void>;
+  onSecurityEvent?: (event: SecurityEvent) => void | Promise<unknown>;
   /** Receives operational problems (delivery or hook failures). @default console.warn */
   logger?: AuthLogger;
   /** Clock in epoch ms (tests). @default Date.now */
@@ -335,7 +335,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       await emit('session_revoked', { userId, sessionId: id, reason, ...(tenantId ? { tenantId } : {}) }, ctx);
   };
 
-  const deliver = async (what: string, send: () => Promise<void> | void) => {
+  const deliver = async (what: string, send: () => Promise<unknown> | void) => {
     const run = (async () => send())().catch((error: unknown) => {
       logger(`[portalkit/auth] delivery of ${what} failed`, {
         error: error instanceof Error ? error.message : String(error),

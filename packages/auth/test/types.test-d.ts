@@ -1,7 +1,9 @@
 import {
   type AccessTokenClaims,
+  type AuthDelivery,
   type AuthErrorCode,
   type AuthorizationDecision,
+  type AuthServiceOptions,
   type AuthStore,
   authorize,
   isAuthError,
@@ -35,5 +37,17 @@ describe('public types', () => {
     expectTypeOf<User>().not.toHaveProperty('passwordHash');
     expectTypeOf<SecurityEvent>().not.toHaveProperty('password');
     expectTypeOf<SecurityEvent>().not.toHaveProperty('token');
+  });
+
+  it('hooks may resolve to a value, which is awaited and ignored', () => {
+    // One-liners onto an audit log or a mail transport resolve to a value, not to void.
+    const record = async (_e: SecurityEvent) => 'event-id';
+    const sendMail = async (_m: { to: string }) => ({ messageId: '<1@example.com>' });
+    expectTypeOf(record).toMatchTypeOf<NonNullable<AuthServiceOptions['onSecurityEvent']>>();
+    expectTypeOf({
+      sendVerificationEmail: sendMail,
+      sendAccountExistsNotice: sendMail,
+      sendPasswordReset: sendMail,
+    }).toMatchTypeOf<AuthDelivery>();
   });
 });

@@ -29,7 +29,7 @@ export interface TokenStorage {
   /** The current tokens, or `null` when signed out. */
   get(): StoredTokens | null | Promise<StoredTokens | null>;
   /** Stores new tokens; `null` signs out (clears them). */
-  set(tokens: StoredTokens | null): void | Promise<void>;
+  set(tokens: StoredTokens | null): void | Promise<unknown>;
 }
 
 /**

@@ -1,4 +1,11 @@
-import { createStorage, type DownloadResult, type StorageConfig, type StorageProvider } from '@portalkit/storage';
+import {
+  type CompleteUploadOptions,
+  createStorage,
+  type DownloadResult,
+  type FileRecord,
+  type StorageConfig,
+  type StorageProvider,
+} from '@portalkit/storage';
 import { describe, expectTypeOf, it } from 'vitest';
 
 describe('public types', () => {
@@ -15,5 +22,10 @@ describe('public types', () => {
     const d = {} as DownloadResult;
     if (d.type === 'redirect') expectTypeOf(d.url).toEqualTypeOf<string>();
     else expectTypeOf(d.status).toEqualTypeOf<200 | 206 | 416>();
+  });
+
+  it('onCompleted may resolve to a value, which is awaited and ignored', () => {
+    const record = async (_file: FileRecord) => 'event-id';
+    expectTypeOf(record).toMatchTypeOf<NonNullable<CompleteUploadOptions['onCompleted']>>();
   });
 });

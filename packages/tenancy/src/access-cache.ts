@@ -46,7 +46,7 @@ export type AccessInvalidation =
  */
 export interface AccessInvalidationBus {
   /** Sends an invalidation to the other instances. Failures should be logged, not thrown. */
-  publish(event: AccessInvalidation): void | Promise<void>;
+  publish(event: AccessInvalidation): void | Promise<unknown>;
   /** Calls `listener` for every invalidation published by any instance; returns an unsubscribe function. */
   subscribe(listener: (event: AccessInvalidation) => void): () => void;
 }

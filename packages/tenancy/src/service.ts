@@ -49,7 +49,7 @@ export interface InvitationDelivery {
  * };
  * ```
  */
-export type TenantDeletedHook = (tenant: Tenant) => void | Promise<void>;
+export type TenantDeletedHook = (tenant: Tenant) => void | Promise<unknown>;
 
 /**
  * Options of {@link createTenancy}.
@@ -73,7 +73,7 @@ export interface TenancyOptions {
    */
   invitationTtlMs?: number;
   /** Sends the invitation (e-mail, chat...). Called after the invitation is stored. @default no delivery */
-  deliverInvitation?: (delivery: InvitationDelivery) => void | Promise<void>;
+  deliverInvitation?: (delivery: InvitationDelivery) => void | Promise<unknown>;
   /** Clock. @default () => new Date() */
   now?: () => Date;
   /** Id generator for tenants and invitations. @default crypto.randomUUID */

@@ -1,9 +1,13 @@
 import {
+  type AccessInvalidationBus,
   currentTenant,
+  type InvitationDelivery,
   type Member,
   runWithTenant,
+  type TenancyOptions,
   type TenancyService,
   type Tenant,
+  type TenantDeletedHook,
   type TenantRole,
 } from '@portalkit/tenancy';
 import { type ScopedCollection, scopedCollection } from '@portalkit/tenancy/mongodb';
@@ -34,5 +38,17 @@ describe('public types', () => {
     const wrap = (c: Collection<Note>) => scopedCollection(c);
     expectTypeOf(wrap).returns.toEqualTypeOf<ScopedCollection<Note>>();
     expectTypeOf<Awaited<ReturnType<ScopedCollection<Note>['findOne']>>>().toMatchTypeOf<Note | null>();
+  });
+
+  it('hooks may resolve to a value, which is awaited and ignored', () => {
+    const purge = async (_tenant: Tenant) => ({ deleted: 3 });
+    const sendInvite = async (_d: InvitationDelivery) => ({ messageId: '<1@example.com>' });
+    const publish = async () => 1; // ioredis' publish resolves to the number of receivers
+    expectTypeOf(purge).toMatchTypeOf<TenantDeletedHook>();
+    expectTypeOf(sendInvite).toMatchTypeOf<NonNullable<TenancyOptions['deliverInvitation']>>();
+    expectTypeOf({
+      publish,
+      subscribe: (() => () => {}) as AccessInvalidationBus['subscribe'],
+    }).toMatchTypeOf<AccessInvalidationBus>();
   });
 });
