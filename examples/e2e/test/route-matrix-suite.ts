@@ -1,3 +1,4 @@
+import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { join } from 'node:path';
 import { createClient, isApiError, type PortalkitClient } from '@portalkit/client';
 import { type RouteDefinition, type RouteName, roles, routeList } from '@portalkit/client/contract';
@@ -17,6 +18,29 @@ type Modes = ReturnType<typeof useModes>;
 async function claimsOf(c: PortalkitClient): Promise<{ sub: string; tid?: string; role?: string }> {
   const token = (await c.tokens.get())?.accessToken ?? '';
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+}
+
+/**
+ * Verifies an access token as a third party would: by the `kid` of its header, against the key
+ * published at /.well-known/jwks.json (EdDSA or ES256), with nothing of the server's code.
+ */
+async function verifiedClaims(baseUrl: string, token: string): Promise<Record<string, unknown>> {
+  const [head = '', payload = '', signature = ''] = token.split('.');
+  const header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8')) as { alg: string; kid: string };
+  const jwks = (await (await fetch(`${baseUrl}/.well-known/jwks.json`)).json()) as {
+    keys: Array<JsonWebKey & { kid: string; alg: string }>;
+  };
+  const jwk = jwks.keys.find((k) => k.kid === header.kid);
+  expect(jwk?.alg).toBe(header.alg);
+  const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  const data = Buffer.from(`${head}.${payload}`);
+  const sig = Buffer.from(signature, 'base64url');
+  const ok =
+    header.alg === 'EdDSA'
+      ? verify(null, data, key, sig)
+      : verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig);
+  expect(ok, 'the signature verifies with the published key').toBe(true);
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
 }
 
 /** The route's path with the given tenant's resource ids in its parameters. */
@@ -325,8 +349,23 @@ export function routeMatrixSuite(name: ServerName, mode: Mode, modes: Modes): vo
     async () => {
       // A's viewer belongs to A only: a login without tenantId makes A active.
       const viewer = newClient();
-      await viewer.auth.login({ email: email('a-viewer'), password: PASSWORD });
-      expect(await claimsOf(viewer)).toMatchObject({ tid: fx.a.tenantId, role: 'viewer' });
+      const login = await viewer.auth.login({ email: email('a-viewer'), password: PASSWORD });
+      expect(login).toMatchObject({ tokenType: 'Bearer', user: { email: email('a-viewer'), emailVerified: true } });
+      // A JWT a third party verifies with the published key, carrying what API.md lists; the
+      // refresh token is an opaque random string of at least 256 bits.
+      const claims = await verifiedClaims(server.url, login.accessToken);
+      expect(claims).toMatchObject({
+        sub: login.user.id,
+        tid: fx.a.tenantId,
+        role: 'viewer',
+        sid: expect.any(String),
+        iss: expect.any(String),
+        aud: expect.anything(),
+      });
+      expect(Number(claims.exp) - Number(claims.iat)).toBe(login.expiresIn);
+      expect(login.expiresIn).toBe(15 * 60);
+      expect(login.refreshToken).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+      expect(login.refreshToken).not.toContain('.');
       expect((await viewer.tenants.get(fx.a.tenantId)).tenant.id).toBe(fx.a.tenantId);
       // A's admin belongs to A and B: no tenant is chosen for them.
       const both = newClient();
