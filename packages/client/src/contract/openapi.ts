@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { type ProblemCode, problemSchema, problemStatus, problemTitle, problemType } from './problem.js';
+import {
+  fieldErrorSchema,
+  type ProblemCode,
+  problemCodeSchema,
+  problemSchema,
+  problemStatus,
+  problemTitle,
+  problemType,
+} from './problem.js';
 import { routeDocs } from './route-docs.js';
 import { type RouteDefinition, type RouteName, routeList } from './routes.js';
 
@@ -68,6 +76,28 @@ export interface OpenApiDocument {
 }
 
 type JsonSchema = Record<string, unknown>;
+
+// The problem schemas' descriptions are registered here rather than with `.meta()` where they are
+// defined: only this document needs them, and so they stay out of the client's browser bundle.
+const problemShape = problemSchema.shape;
+for (const [schema, meta] of [
+  [problemCodeSchema, { description: 'Stable machine code.' }],
+  [
+    fieldErrorSchema.shape.path,
+    { description: 'Dotted path of the field ("" for the whole input).', examples: ['email'] },
+  ],
+  [fieldErrorSchema.shape.message, { description: 'What is wrong with it.', examples: ['Invalid email address'] }],
+  [problemShape.type, { description: 'URI identifying the problem type.' }],
+  [problemShape.title, { description: 'Short summary of the problem type.' }],
+  [problemShape.status, { description: 'HTTP status code.' }],
+  [problemShape.detail, { description: 'What happened in this occurrence, for humans.' }],
+  [problemShape.errors, { description: 'Field problems (validation_failed only).' }],
+  [problemShape.instance, { description: 'URI of this occurrence.' }],
+  [problemShape.requestId, { description: 'The x-request-id of the failing request.' }],
+  [problemSchema, { description: 'RFC 9457 problem details.' }],
+] as const) {
+  z.globalRegistry.add(schema, meta);
+}
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;

@@ -51,7 +51,7 @@ export type ProblemCode = (typeof problemCodes)[number];
  * problemCodeSchema.parse('not_found');
  * ```
  */
-export const problemCodeSchema = z.enum(problemCodes).meta({ description: 'Stable machine code.' });
+export const problemCodeSchema = z.enum(problemCodes);
 
 /**
  * The HTTP status each {@link ProblemCode} is answered with.
@@ -121,9 +121,9 @@ export const problemTitle: Readonly<Record<ProblemCode, string>> = {
  */
 export const fieldErrorSchema = z.object({
   /** Dotted path of the field (`""` for the whole input). */
-  path: z.string().meta({ description: 'Dotted path of the field ("" for the whole input).', examples: ['email'] }),
+  path: z.string(),
   /** What is wrong with it. */
-  message: z.string().meta({ description: 'What is wrong with it.', examples: ['Invalid email address'] }),
+  message: z.string(),
 });
 
 /**
@@ -167,26 +167,24 @@ export function problemType(code: ProblemCode): string {
  * const parsed = problemSchema.safeParse(await response.json());
  * ```
  */
-export const problemSchema = z
-  .looseObject({
-    /** URI identifying the problem type. */
-    type: z.string().meta({ description: 'URI identifying the problem type.' }),
-    /** Short summary of the problem type. */
-    title: z.string().meta({ description: 'Short summary of the problem type.' }),
-    /** HTTP status code. */
-    status: z.number().int().min(400).max(599).meta({ description: 'HTTP status code.' }),
-    /** What happened in this occurrence, for humans. */
-    detail: z.string().optional().meta({ description: 'What happened in this occurrence, for humans.' }),
-    /** Stable machine code. */
-    code: problemCodeSchema,
-    /** Field problems (validation_failed only). */
-    errors: z.array(fieldErrorSchema).optional().meta({ description: 'Field problems (validation_failed only).' }),
-    /** URI of this occurrence. */
-    instance: z.string().optional().meta({ description: 'URI of this occurrence.' }),
-    /** The x-request-id of the failing request. */
-    requestId: z.string().optional().meta({ description: 'The x-request-id of the failing request.' }),
-  })
-  .meta({ description: 'RFC 9457 problem details.' }); // the OpenAPI example is added by buildOpenApi
+export const problemSchema = z.looseObject({
+  /** URI identifying the problem type. */
+  type: z.string(),
+  /** Short summary of the problem type. */
+  title: z.string(),
+  /** HTTP status code. */
+  status: z.number().int().min(400).max(599),
+  /** What happened in this occurrence, for humans. */
+  detail: z.string().optional(),
+  /** Stable machine code. */
+  code: problemCodeSchema,
+  /** Field problems (validation_failed only). */
+  errors: z.array(fieldErrorSchema).optional(),
+  /** URI of this occurrence. */
+  instance: z.string().optional(),
+  /** The x-request-id of the failing request. */
+  requestId: z.string().optional(),
+}); // descriptions and example: registered by buildOpenApi's module, to keep them out of the client bundle
 
 /**
  * An RFC 9457 problem as answered by the reference API.
