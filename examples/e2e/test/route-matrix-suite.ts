@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { join } from 'node:path';
 import { createClient, isApiError, type PortalkitClient } from '@portalkit/client';
-import { type RouteDefinition, type RouteName, roles, routeList } from '@portalkit/client/contract';
+import { type RouteDefinition, type RouteName, roles, routeDocs, routeList } from '@portalkit/client/contract';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningServer, type ServerName, startServer } from './harness.js';
 import { readMails, tokenFromMail } from './mail.js';
@@ -191,8 +191,14 @@ export function routeMatrixSuite(name: ServerName, mode: Mode, modes: Modes): vo
       body = form;
     }
     const res = await fetch(`${server.url}${pathOf(route, ids)}`, { method: route.method, headers, body });
-    const problem = (await res.json()) as { code?: string };
-    return `${res.status} ${problem.code}`;
+    const problem = (await res.json()) as { code?: string; status?: number; type?: string; title?: string };
+    // Every error is an RFC 9457 problem, and every answer carries x-request-id.
+    const flaws = [
+      /^application\/problem\+json/.test(res.headers.get('content-type') ?? '') ? '' : ' (not problem+json)',
+      problem.status === res.status && problem.type && problem.title ? '' : ' (incomplete problem)',
+      res.headers.get('x-request-id') ? '' : ' (no x-request-id)',
+    ];
+    return `${res.status} ${problem.code}${flaws.join('')}`;
   }
 
   beforeAll(async () => {
@@ -343,6 +349,37 @@ export function routeMatrixSuite(name: ServerName, mode: Mode, modes: Modes): vo
       ]);
     });
   }
+
+  run('every JSON route refuses an unknown field with 400 naming it on the body, and does nothing', async () => {
+    const token = (await aAdmin.tokens.get())?.accessToken ?? '';
+    const before = await snapshot(aAdmin, fx.a);
+    const answers: Record<string, string> = {};
+    const jsonRoutes = routeList.filter((r) => r.bodyType === 'json');
+    expect(jsonRoutes.length).toBeGreaterThan(10);
+    for (const route of jsonRoutes) {
+      // The route's documented example (the OpenAPI document shows it), plus one field too many.
+      const example = routeDocs[route.name as RouteName].example;
+      expect(example, `${route.name} has a documented example body`).toEqual(expect.any(Object));
+      const res = await fetch(`${server.url}${pathOf(route, fx.a)}`, {
+        method: route.method,
+        headers: {
+          'content-type': 'application/json',
+          ...(route.auth === 'none' ? {} : { authorization: `Bearer ${token}` }),
+        },
+        body: JSON.stringify({ ...(example as object), unexpectedField: true }),
+      });
+      const problem = (await res.json()) as { code?: string; errors?: Array<{ path: string; message: string }> };
+      // The unknown key is reported on the object holding it (here the body), by name.
+      const errors = (problem.errors ?? []).map(
+        (e) => `${e.path}: ${/unexpectedField/.test(e.message) ? 'names it' : e.message}`,
+      );
+      answers[route.name] = `${res.status} ${problem.code} ${errors.join('; ')}`;
+    }
+    expect(answers).toEqual(
+      Object.fromEntries(jsonRoutes.map((r) => [r.name, '400 validation_failed body: names it'])),
+    );
+    expect(await snapshot(aAdmin, fx.a)).toEqual(before);
+  });
 
   run(
     'login and refresh into a tenant: the only membership becomes active; a tenant one is not in is refused alike whether it exists or not',
