@@ -81,7 +81,10 @@ export interface Download {
   readonly response: Response;
   /** HTTP status (200, or 206 for a range). */
   readonly status: number;
-  /** File name from `Content-Disposition`, when given. */
+  /**
+   * File name from `Content-Disposition`, when given: its last path segment without control
+   * characters (`../../.bashrc` gives `.bashrc`), so it is safe to join to a directory.
+   */
   readonly fileName: string | null;
   /** `Content-Type` of the bytes, when given. */
   readonly contentType: string | null;

@@ -202,6 +202,13 @@ export function createClient(options: ClientOptions): PortalkitClient {
     return untilAborted(run, signal);
   }
 
+  /** Clears the tokens; `signedOut` only when there were some (a failed refresh already said so). */
+  async function signOut(): Promise<void> {
+    const had = await storage.get();
+    await storage.set(null);
+    if (had) emit('signedOut', { reason: 'logout' });
+  }
+
   async function call(route: RouteDefinition, input: CallInput, callOptions: RequestOptions = {}): Promise<unknown> {
     const result = await send(config, route, input, callOptions);
     return readJson(route, result, validate);
@@ -303,16 +310,14 @@ export function createClient(options: ClientOptions): PortalkitClient {
         } catch (error) {
           if (!(isApiError(error) && error.status === 401)) throw error;
         } finally {
-          await storage.set(null);
-          emit('signedOut', { reason: 'logout' });
+          await signOut();
         }
       },
       async logoutAll(o) {
         try {
           await call(routes.logoutAll, {}, o);
         } finally {
-          await storage.set(null);
-          emit('signedOut', { reason: 'logout' });
+          await signOut();
         }
       },
       forgotPassword: (body, o) => call(routes.forgotPassword, { body: json(body) }, o) as never,

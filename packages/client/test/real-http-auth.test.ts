@@ -333,3 +333,58 @@ describe('problem bodies this client version does not fully know', () => {
     });
   });
 });
+
+describe('sign-out events', () => {
+  it('logoutAll whose refresh finds the session revoked emits one signedOut, not two', async () => {
+    const { client, tokens } = expiredClient();
+    const stored = await tokens.get();
+    state.live.delete(stored!.refreshToken);
+    state.used.add(stored!.refreshToken); // rotated elsewhere: presenting it is a reuse
+    const events: SignedOutEvent[] = [];
+    client.on('signedOut', (e) => events.push(e));
+    await expect(client.auth.logoutAll()).rejects.toMatchObject({ code: 'token_reused' });
+    expect(events.map((e) => e.reason)).toEqual(['token_reused']);
+    expect(await tokens.get()).toBeNull();
+  });
+
+  it('logout and logoutAll emit signedOut once when signed in, and not again when already signed out', async () => {
+    const { client } = expiredClient();
+    const events: SignedOutEvent[] = [];
+    client.on('signedOut', (e) => events.push(e));
+    await client.auth.logout();
+    await client.auth.logout();
+    await expect(client.auth.logoutAll()).rejects.toMatchObject({ code: 'not_signed_in' });
+    expect(events).toEqual([{ reason: 'logout' }]);
+  });
+});
+
+describe('download file names', () => {
+  it('keeps only the last path segment of the name the answer suggests', async () => {
+    const pair = issue();
+    const names: Record<string, string> = {
+      '/api/v1/tenants/t1/files/f1/download': 'attachment; filename="../../.bashrc"',
+      '/api/v1/tenants/t1/files/f2/download': "attachment; filename*=UTF-8''..%2F..%5Cevil%0A.sh",
+      '/api/v1/tenants/t1/files/f3/download': 'attachment; filename=".."',
+      '/api/v1/tenants/t1/files/f4/download': "attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf",
+    };
+    for (const [path, disposition] of Object.entries(names)) {
+      state.custom.set(path, (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': disposition });
+        res.end('x');
+      });
+    }
+    const client = createClient({
+      baseUrl: base,
+      tokens: memoryTokenStorage({ accessToken: pair.accessToken, refreshToken: pair.refreshToken }),
+    });
+    const fileName = async (id: string) => {
+      const download = await client.files.download('t1', id);
+      await download.text();
+      return download.fileName;
+    };
+    expect(await fileName('f1')).toBe('.bashrc');
+    expect(await fileName('f2')).toBe('evil.sh');
+    expect(await fileName('f3')).toBeNull();
+    expect(await fileName('f4')).toBe('résumé.pdf');
+  });
+});
