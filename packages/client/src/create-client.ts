@@ -59,6 +59,13 @@ export interface ClientOptions {
   retry?: Partial<RetryOptions> | false;
   /** Headers sent with every call (not to the storage provider during direct uploads). @default {} */
   headers?: Record<string, string>;
+  /**
+   * Serialises refreshes across the clients of one origin (browser tabs sharing `localStorage`):
+   * each refresh runs under the lock `portalkit.refresh` and reads the newest refresh token inside
+   * it, so two tabs never present the same one. `null` turns it off.
+   * @default globalThis.navigator.locks (the Web Locks API), when there is one
+   */
+  locks?: { request<T>(name: string, callback: () => Promise<T>): Promise<T> } | null;
 }
 
 const defaultRetry: RetryOptions = { limit: 2, baseDelayMs: 300, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
@@ -119,6 +126,10 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
  */
 export function createClient(options: ClientOptions): PortalkitClient {
   const storage = options.tokens ?? memoryTokenStorage();
+  const locks =
+    options.locks === undefined
+      ? (globalThis as { navigator?: { locks?: ClientOptions['locks'] } }).navigator?.locks
+      : options.locks;
   const validate = options.validateResponses ?? true;
   const listeners: { [E in keyof ClientEvents]: Set<(payload: ClientEvents[E]) => void> } = {
     signedIn: new Set(),
@@ -189,7 +200,8 @@ export function createClient(options: ClientOptions): PortalkitClient {
     const { signal, ...shared } = callOptions;
     let run = tenantId === undefined ? plain : null;
     if (!run) {
-      const next = queue.then(() => doRefresh(tenantId, shared));
+      const refresh = () => doRefresh(tenantId, shared);
+      const next = queue.then(() => (locks ? locks.request('portalkit.refresh', refresh) : refresh()));
       queue = next.catch(() => undefined);
       if (tenantId === undefined) {
         plain = next;

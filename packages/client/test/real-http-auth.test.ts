@@ -388,3 +388,42 @@ describe('download file names', () => {
     expect(await fileName('f4')).toBe('résumé.pdf');
   });
 });
+
+describe('several clients on one session (tabs sharing localStorage)', () => {
+  /** An in-process stand-in for the Web Locks API (navigator.locks), which Node does not have. */
+  function webLocks() {
+    const tails = new Map<string, Promise<unknown>>();
+    return {
+      request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+        const run = (tails.get(name) ?? Promise.resolve()).then(callback);
+        tails.set(
+          name,
+          run.catch(() => undefined),
+        );
+        return run;
+      },
+    };
+  }
+
+  function tabs(locks: ReturnType<typeof webLocks> | null) {
+    const pair = issue();
+    state.access.delete(pair.accessToken); // expired in both tabs at once
+    const shared = memoryTokenStorage({ accessToken: pair.accessToken, refreshToken: pair.refreshToken });
+    return [1, 2].map(() => createClient({ baseUrl: base, tokens: shared, retry: false, locks }));
+  }
+
+  it('with the Web Locks API, their refreshes take turns and each presents the newest token', async () => {
+    const [a, b] = tabs(webLocks());
+    const answers = await Promise.all([a!.tenants.get('t1'), b!.tenants.get('t1')]);
+    expect(answers.map((x) => x.tenant.id)).toEqual(['t1', 't1']);
+    expect(state.reused).toBe(0);
+    expect(new Set(state.refreshes.map((r) => r.refreshToken)).size).toBe(state.refreshes.length);
+  });
+
+  it('without a lock (locks: null) two tabs refreshing at once revoke the session (the known limit)', async () => {
+    const [a, b] = tabs(null);
+    const results = await Promise.allSettled([a!.tenants.get('t1'), b!.tenants.get('t1')]);
+    expect(results.some((r) => r.status === 'rejected')).toBe(true);
+    expect(state.reused).toBe(1);
+  });
+});
