@@ -90,6 +90,13 @@ export async function openDatabase(
     pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
     // An idle client that loses its server emits on the pool: log it instead of crashing.
     pool.on('error', (err) => log.error({ err: { message: err.message } }, 'idle database connection failed'));
+    // A checked-out client that loses its server emits 'error' on itself, where pg-pool listens
+    // only while it is idle: without a listener of our own, a database restart or a dropped
+    // connection under a query would end the process. The query in flight fails on its own, and
+    // the pool discards the broken client when it is released.
+    pool.on('connect', (client) => {
+      client.on('error', (err) => log.warn({ err: { message: err.message } }, 'database connection lost'));
+    });
     db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {

@@ -190,6 +190,29 @@ async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Chec
   }
 }
 
+/**
+ * A start-up failure naming the variable behind it: `[portalkit/platform] cannot open DATABASE_URL
+ * (postgres://app:***@db/app): <driver message>`. The password of the URL is masked, also where
+ * the driver's message repeats it.
+ */
+function unreachable(variable: string, target: string, err: unknown): Error {
+  let shown = target;
+  const passwords: string[] = [];
+  try {
+    const u = new URL(target);
+    if (u.password) {
+      passwords.push(u.password, decodeURIComponent(u.password));
+      u.password = '***';
+    }
+    shown = u.toString();
+  } catch {
+    // a directory
+  }
+  let reason = err instanceof Error ? err.message : String(err);
+  for (const password of passwords) reason = reason.split(password).join('***');
+  return new Error(`[portalkit/platform] cannot open ${variable} (${shown}): ${reason}`, { cause: err });
+}
+
 /** A short id of an Ed25519 private key (its public key's SHA-256), written into each checkpoint. */
 function keyIdOf(privateKeyPem: string): string {
   const spki = createPublicKey(createPrivateKey(privateKeyPem)).export({ format: 'der', type: 'spki' });
@@ -281,10 +304,14 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const { config } = options;
   const log = options.logger ?? silentLogger;
   await mkdir(config.dataDir, { recursive: true });
-  const database = await openDatabase(config.databaseUrl, config.dataDir, log);
+  const database = await openDatabase(config.databaseUrl, config.dataDir, log).catch((err) => {
+    throw unreachable(config.databaseUrl ? 'DATABASE_URL' : 'DATA_DIR', config.databaseUrl ?? config.dataDir, err);
+  });
   let cache: Cache | undefined;
   try {
-    cache = await openCache(config.redisUrl, log);
+    cache = await openCache(config.redisUrl, log).catch((err) => {
+      throw unreachable('REDIS_URL', config.redisUrl ?? '', err);
+    });
     return await compose(options, log, database, cache);
   } catch (err) {
     await cache?.close().catch(() => {});
@@ -579,12 +606,14 @@ async function compose(
     purgeAuditTrail,
     purgeDeletedTenantTrails,
     async ready() {
-      const checks = {
-        database: await check(database.ping),
+      // At once, so the answer comes within one check's bound (2 s) even when several hang.
+      const [databaseCheck, storageCheck, cacheCheck] = await Promise.all([
+        check(database.ping),
         // A listing fails when the bucket or root is missing or unreachable (exists() would say false).
-        storage: await check(() => storage.list('portalkit-ready/', { limit: 1 })),
-        cache: await check(cache.ping),
-      };
+        check(() => storage.list('portalkit-ready/', { limit: 1 })),
+        check(cache.ping),
+      ]);
+      const checks = { database: databaseCheck, storage: storageCheck, cache: cacheCheck };
       return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
     },
     close() {
