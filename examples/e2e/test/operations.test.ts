@@ -262,15 +262,17 @@ describe.each(SERVERS)('%s operations', (name) => {
           agent,
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         });
-        const answered = new Promise<{ status?: number; connection?: string; at: number }>((resolve, reject) => {
-          req.on('response', (res) => {
-            res.resume();
-            res.on('end', () =>
-              resolve({ status: res.statusCode, connection: res.headers.connection, at: Date.now() }),
-            );
-          });
-          req.on('error', reject);
-        });
+        const answered = new Promise<{ status: number | undefined; connection: string | undefined; at: number }>(
+          (resolve, reject) => {
+            req.on('response', (res) => {
+              res.resume();
+              res.on('end', () =>
+                resolve({ status: res.statusCode, connection: res.headers.connection, at: Date.now() }),
+              );
+            });
+            req.on('error', reject);
+          },
+        );
         req.write(body.slice(0, 10));
         await new Promise((r) => setTimeout(r, 300));
         const exited = server.stop('SIGTERM').then((code) => ({ code, at: Date.now() }));
