@@ -1,5 +1,5 @@
 import type { PortalkitClient } from '@portalkit/client';
-import type { Role, RouteName } from '@portalkit/client/contract';
+import { type Role, type RouteDefinition, type RouteName, routeList } from '@portalkit/client/contract';
 import { expect } from 'vitest';
 
 // The coverage registry of the e2e suite: one entry per route of the contract (the code form of
@@ -17,6 +17,12 @@ import { expect } from 'vitest';
 //
 // A route added to the contract without an entry here fails the typecheck (the registry is keyed by
 // `RouteName`) and coverage.test.ts; a tenant route without a case cannot be registered.
+
+/** The routes route-matrix-suite.ts generates a role-by-role and cross-tenant test for: every tenant route. */
+export const matrixRoutes = (): RouteDefinition[] => routeList.filter((r) => r.role !== null);
+
+/** The routes it generates an anonymous-401 test for: every other route that needs a signed-in user. */
+export const signedInRoutes = (): RouteDefinition[] => routeList.filter((r) => r.auth !== 'none' && r.role === null);
 
 /** The tenant's resources a call can target (one set per tenant of the fixture). */
 export interface TenantIds {
