@@ -17,6 +17,13 @@ import type { z } from 'zod';
 
 const client = createClient({ baseUrl: 'http://127.0.0.1:3000' });
 
+describe('options', () => {
+  it('takes the Web Locks API as locks, or null', () => {
+    expectTypeOf(createClient).toBeCallableWith({ baseUrl: 'http://x', locks: navigator.locks });
+    expectTypeOf(createClient).toBeCallableWith({ baseUrl: 'http://x', locks: null });
+  });
+});
+
 describe('outputs have the contract types', () => {
   it('auth', () => {
     expectTypeOf(client.auth.login).returns.resolves.toEqualTypeOf<TokenResponse>();
