@@ -95,6 +95,8 @@ const platform = (test: string): TestRef => ({ file: 'platform.test.ts', test })
 const audit = (test: string): TestRef => ({ file: 'auth-audit.test.ts', test });
 const hardening = (test: string): TestRef => ({ file: 'hardening.test.ts', test });
 const matrix = (test: string): TestRef => ({ file: 'route-matrix-suite.ts', test });
+const instances = (test: string): TestRef => ({ file: 'access-instances.test.ts', test });
+const paging = matrix('pages: limit and cursor walk every item once');
 
 const FILE_TEXT = 'matrix bytes\n';
 const text = () => new Blob([FILE_TEXT], { type: 'text/plain' });
@@ -237,7 +239,7 @@ export const ROUTE_COVERAGE: { readonly [N in RouteName]: RouteCoverage } = {
   listMembers: {
     kind: 'tenant',
     role: 'viewer',
-    coveredBy: [api('invitations: admin invites, the invitee accepts with a matching verified e-mail')],
+    coveredBy: [api('invitations: admin invites, the invitee accepts with a matching verified e-mail'), paging],
     case: {
       call: (c, ids) => c.members.list(ids.tenantId, { limit: 100 }),
       check: (answer, ids) => {
@@ -250,7 +252,10 @@ export const ROUTE_COVERAGE: { readonly [N in RouteName]: RouteCoverage } = {
   updateMember: {
     kind: 'tenant',
     role: 'admin',
-    coveredBy: [api('roles: a viewer reads but cannot manage; promotion takes effect at once; last admin kept')],
+    coveredBy: [
+      api('roles: a viewer reads but cannot manage; promotion takes effect at once; last admin kept'),
+      instances('a demotion ends admin power on the other instance at once'),
+    ],
     case: {
       call: (c, ids) => c.members.update(ids.tenantId, ids.memberId, { role: 'viewer' }),
       check: (answer, ids) => {
@@ -262,7 +267,10 @@ export const ROUTE_COVERAGE: { readonly [N in RouteName]: RouteCoverage } = {
     kind: 'tenant',
     role: 'admin',
     allowSelf: true,
-    coveredBy: [api('members: a removed member loses access at once')],
+    coveredBy: [
+      api('members: a removed member loses access at once; a member may leave by themself'),
+      instances('a removal ends all access on the other instance at once'),
+    ],
     case: {
       call: (c, ids) => c.members.remove(ids.tenantId, ids.memberId),
       fresh: async (fx) => {
@@ -382,7 +390,7 @@ export const ROUTE_COVERAGE: { readonly [N in RouteName]: RouteCoverage } = {
   listFiles: {
     kind: 'tenant',
     role: 'viewer',
-    coveredBy: [api('files: multipart upload sniffed by bytes, list/filter')],
+    coveredBy: [api('files: multipart upload sniffed by bytes, list/filter'), paging],
     case: {
       call: (c, ids) => c.files.list(ids.tenantId, { q: 'standing' }),
       check: (answer, ids) => {
@@ -438,7 +446,11 @@ export const ROUTE_COVERAGE: { readonly [N in RouteName]: RouteCoverage } = {
   listAuditEvents: {
     kind: 'tenant',
     role: 'admin',
-    coveredBy: [api('audit: tenant events recorded with actor and request id; export; verify'), audit('records ')],
+    coveredBy: [
+      api('audit: tenant events recorded with actor and request id; export; verify'),
+      audit('records '),
+      paging,
+    ],
     case: {
       call: (c, ids) => c.audit.list(ids.tenantId, { action: 'tenant.created' }),
       check: (answer, ids) => {
