@@ -3,6 +3,7 @@ import net from 'node:net';
 import { exportSigningKey, generateSigningKey } from '@portalkit/auth';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, removeTemplates, SERVERS, startServer } from './harness.js';
+import { signUpTenantAdmin } from './mail.js';
 import { useModes } from './modes.js';
 
 // An operator's view of the reference servers: start-up configuration, readiness while a
@@ -321,6 +322,33 @@ describe.each(SERVERS)('%s operations', (name) => {
         }
       },
     );
+
+    it('a download still streaming at SIGTERM is cut after SHUTDOWN_TIMEOUT_MS; the process exits 0', async () => {
+      const server = await startServer(name, {
+        SHUTDOWN_TIMEOUT_MS: '1000',
+        STORAGE_MAX_FILE_SIZE: String(64 * 1024 * 1024),
+      });
+      try {
+        const { client, tenantId } = await signUpTenantAdmin(
+          server,
+          { email: `download.${name}@example.com`, password: PASSWORD, name: 'Download' },
+          { name: 'Downloads', slug: `downloads-${name}` },
+        );
+        // 40 MiB: more than the loopback socket buffers hold, so the answer is still being written.
+        const bytes = new Blob([new Uint8Array(40 * 1024 * 1024).fill(0x61)], { type: 'text/plain' });
+        const { file } = await client.files.upload(tenantId, bytes, { name: 'big.txt' });
+        const download = await client.files.download(tenantId, file.id); // headers in, body never read
+        expect(download).toBeDefined();
+        const { value: code, ms } = await timed(() => server.stop('SIGTERM'));
+        expect(code).toBe(0);
+        expect(ms).toBeLessThan(5000);
+        expect(server.logs.map((l) => l.msg)).toEqual(
+          expect.arrayContaining(['shutdown timeout: closing remaining connections', 'stopped']),
+        );
+      } finally {
+        await server.stop('SIGKILL');
+      }
+    });
 
     it('a second signal a while after the first exits at once with 1; a repeat right after the first is the same stop', async () => {
       const server = await startServer(name, { SHUTDOWN_TIMEOUT_MS: '30000' });
