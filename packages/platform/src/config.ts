@@ -58,7 +58,7 @@ export interface Config {
   storageSigningSecret: string | undefined;
   /** `STORAGE_MAX_FILE_SIZE` in bytes (10 MiB). */
   maxFileSize: number;
-  /** `STORAGE_ALLOWED_TYPES` (png, jpeg, webp, gif, pdf, plain text). */
+  /** `STORAGE_ALLOWED_TYPES` (png, jpeg, webp, gif, pdf, plain text); `type/*` allows a whole family. */
   allowedTypes: string[];
   /** `JWT_PRIVATE_KEYS`: a JSON array of private JWKs, newest first; unset means a key kept in `DATA_DIR`. */
   jwtPrivateKeys: string | undefined;
@@ -252,7 +252,14 @@ const schema = z.object({
     )
     .pipe(
       z
-        .array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be a comma-separated list of MIME types'))
+        .array(
+          z
+            .string()
+            .regex(
+              /^[a-z0-9.+-]+\/(?:[a-z0-9.+-]+|\*)$/,
+              'must be a comma-separated list of MIME types (type/subtype, or type/* for a whole family)',
+            ),
+        )
         .min(1, 'must list at least one MIME type'),
     ),
   JWT_PRIVATE_KEYS: z

@@ -309,6 +309,18 @@ describe('loadConfig', () => {
       expect(loadConfig({ MAIL_FROM: 'no-reply@acme.example' }).mailFrom).toBe('no-reply@acme.example');
     });
 
+    it('STORAGE_ALLOWED_TYPES takes type/* as @portalkit/storage does, and refuses anything else that is no MIME type', () => {
+      expect(loadConfig({ STORAGE_ALLOWED_TYPES: 'image/*, application/pdf' }).allowedTypes).toEqual([
+        'image/*',
+        'application/pdf',
+      ]);
+      for (const bad of ['*', 'image', 'image/png;q=1', '*/png']) {
+        expect(lines({ STORAGE_ALLOWED_TYPES: bad }), bad).toEqual([
+          `STORAGE_ALLOWED_TYPES: must be a comma-separated list of MIME types (type/subtype, or type/* for a whole family) (got ${JSON.stringify(bad)})`,
+        ]);
+      }
+    });
+
     it('an echoed URL never shows a password', () => {
       const err = failure({ STORAGE_ENDPOINT: 'ftp://minio:s3cr3t-pw@storage.internal' });
       expect(err.message).toContain('STORAGE_ENDPOINT: must be a http(s) URL');
