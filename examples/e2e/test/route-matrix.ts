@@ -146,6 +146,7 @@ export const ROUTE_COVERAGE: { readonly [N in RouteName]: RouteCoverage } = {
       api('register, verify by e-mail, login; no enumeration'),
       api('login failures are rate limited per account and IP (429 with Retry-After)'),
       matrix('login and refresh into a tenant'),
+      matrix('a wrong e-mail and a wrong password answer alike, in about the same time'),
     ],
   },
   refresh: {
