@@ -1,5 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { exportSigningKey, generateSigningKey } from '@portalkit/auth';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, removeTemplates, SERVERS, startServer } from './harness.js';
@@ -166,6 +169,34 @@ describe.each(SERVERS)('%s operations', (name) => {
         expect(redisError).not.toContain('redis-pa55word');
       },
     );
+  });
+
+  describe('embedded PGlite in DATA_DIR', () => {
+    it('a second process on the same DATA_DIR is refused (PGlite serves one process), a stopped or killed one does not block', async () => {
+      // A directory of the test's own: the harness deletes the ones it made when their server stops.
+      const dataDir = await mkdtemp(join(tmpdir(), `portalkit-e2e-ops-${name}-`));
+      const first = await startServer(name, {}, { dataDir });
+      try {
+        const second = await startServer(name, {}, { dataDir }).then(
+          async (server) => {
+            await server.stop('SIGKILL');
+            return 'started';
+          },
+          (err: Error) => err.message,
+        );
+        expect(second).toMatch(/cannot open DATA_DIR .*pglite is in use by process \d+/);
+        // After a clean stop the directory is free again; after a crash (SIGKILL) too.
+        expect(await first.stop('SIGKILL')).toBeNull();
+        const third = await startServer(name, {}, { dataDir });
+        expect(await third.stop('SIGTERM')).toBe(0);
+        const fourth = await startServer(name, {}, { dataDir });
+        expect((await fetch(`${fourth.url}/ready`)).status).toBe(200);
+        await fourth.stop('SIGTERM');
+      } finally {
+        await first.stop('SIGKILL');
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 
   describe.skipIf(!modes.available('services'))('readiness while a dependency goes away and comes back', () => {

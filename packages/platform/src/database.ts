@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Db } from 'mongodb';
@@ -85,6 +86,7 @@ export async function openDatabase(
   let db: SqlDatabase;
   let kind: 'postgres' | 'pglite';
   let pool: import('pg').Pool | undefined;
+  let release = async () => {};
   if (databaseUrl) {
     const { default: pg } = await import('pg');
     pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
@@ -106,14 +108,21 @@ export async function openDatabase(
     ]);
     const dir = join(dataDir, 'pglite');
     await mkdir(dir, { recursive: true });
-    const pglite = await PGlite.create(dir);
-    db = new Kysely<Record<string, never>>({ dialect: new PGliteDialect(pglite) });
+    release = await lockPglite(dir);
+    try {
+      const pglite = await PGlite.create(dir);
+      db = new Kysely<Record<string, never>>({ dialect: new PGliteDialect(pglite) });
+    } catch (err) {
+      await release();
+      throw err;
+    }
     kind = 'pglite';
   }
   try {
     await sql`select 1`.execute(db);
   } catch (err) {
     await db.destroy().catch(() => {});
+    await release();
     throw err;
   }
   log.info({ database: kind }, 'database connected');
@@ -124,6 +133,64 @@ export async function openDatabase(
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        await release();
+      }
+    },
   };
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
+};
+
+/**
+ * Takes `<dir>.lock` (a pid file) for this process: PGlite serves one process, and two processes on
+ * one directory would each write their own view of the database over the other's. A lock whose
+ * process is gone (a crash, a kill) is taken over; one of a live process refuses the start.
+ * Resolves with the function that releases it.
+ */
+async function lockPglite(dir: string): Promise<() => Promise<void>> {
+  const lockFile = `${dir}.lock`;
+  const mine = JSON.stringify({ pid: process.pid, hostname: hostname() });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(lockFile, mine, { flag: 'wx', mode: 0o600 });
+      return async () => {
+        // Only our own lock (never one a later process took over after we were presumed dead).
+        if ((await readFile(lockFile, 'utf8').catch(() => '')) === mine) await unlink(lockFile).catch(() => {});
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let holder: { pid?: unknown; hostname?: unknown } = {};
+    try {
+      holder = JSON.parse(await readFile(lockFile, 'utf8'));
+    } catch {
+      // unreadable or half-written: judged by its age below
+    }
+    const pid = typeof holder.pid === 'number' ? holder.pid : undefined;
+    // As PostgreSQL judges its postmaster.pid: by the process id on this machine (in a new
+    // container the id of a crashed predecessor is often our own, which is free then).
+    const writtenAt = await stat(lockFile)
+      .then((s) => s.mtimeMs)
+      .catch(() => 0);
+    const stale = pid === undefined ? Date.now() - writtenAt > 10_000 : pid === process.pid || !isAlive(pid);
+    if (!stale) {
+      const where = typeof holder.hostname === 'string' ? ` on ${holder.hostname}` : '';
+      throw new Error(
+        `${dir} is in use by process ${pid ?? '?'}${where} (PGlite serves one process: give each instance its own DATA_DIR, or set DATABASE_URL; delete ${lockFile} if no such process runs)`,
+      );
+    }
+    await unlink(lockFile).catch(() => {});
+  }
+  throw new Error(`${dir}: could not take ${lockFile} (another process keeps taking it)`);
 }
