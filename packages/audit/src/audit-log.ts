@@ -214,7 +214,27 @@ export interface AuditLog<Tx = never> {
   eraseSubject(subjectId: string): Promise<ErasureResult>;
   /** Writes every buffered event now. */
   flush(): Promise<void>;
-  /** Flushes and stops accepting events. */
+  /**
+   * Stops accepting events (`record()` then rejects with `closed`) and stops the checkpoint timer,
+   * then makes one final attempt to write the buffer: it waits for a write in flight and writes
+   * what is queued once, without retry or backoff. Whatever happens, no timer or retry is left
+   * running once it settles. Rejects with `store_failed` when events could not be written (the
+   * message says how many, never what; the store's error is the `cause`): they are discarded and
+   * counted in `stats().unwritten`. Idempotent: a second call returns the same promise.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', async () => {
+   *   try {
+   *     await audit.close();
+   *   } catch (error) {
+   *     // e.g. "[portalkit/audit] close(): 3 audit events were not written: ..."
+   *     logger.error({ err: error, unwritten: audit.stats().unwritten }, 'audit events lost at shutdown');
+   *     process.exitCode = 1;
+   *   }
+   * });
+   * ```
+   */
   close(): Promise<void>;
   /** Buffer counters (zeros when unbuffered). */
   stats(): BufferStats;
@@ -511,15 +531,15 @@ export function createAuditLog<Tx = never>(options: AuditLogOptions<Tx>): AuditL
 
     flush,
 
-    async close() {
+    close() {
+      closed = true;
       if (checkpointTimer) clearInterval(checkpointTimer);
       checkpointTimer = null;
-      if (writer) await writer.close();
-      closed = true;
+      return writer ? writer.close() : Promise.resolve();
     },
 
     stats() {
-      return writer ? writer.stats() : { pending: 0, written: 0, dropped: 0, failedWrites: 0 };
+      return writer ? writer.stats() : { pending: 0, written: 0, dropped: 0, failedWrites: 0, unwritten: 0 };
     },
   };
   const interval = options.checkpoints?.intervalMs;

@@ -47,8 +47,13 @@ export interface BufferStats {
   written: number;
   /** Events dropped by the `drop` overflow policy. */
   dropped: number;
-  /** Failed write attempts (each retried). */
+  /** Failed write attempts (each retried, until `close()`). */
   failedWrites: number;
+  /**
+   * Events `close()` gave up on: its one final write of them failed, so they are not stored (the
+   * rejection of `close()` says how many, too).
+   */
+  unwritten: number;
 }
 
 export class BufferedWriter {
@@ -59,7 +64,8 @@ export class BufferedWriter {
   private running: Promise<void> | null = null;
   private retryDelay = 0;
   private closed = false;
-  private readonly stats_: BufferStats = { pending: 0, written: 0, dropped: 0, failedWrites: 0 };
+  private closing: Promise<void> | null = null;
+  private readonly stats_: BufferStats = { pending: 0, written: 0, dropped: 0, failedWrites: 0, unwritten: 0 };
   private readonly maxQueue: number;
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;
@@ -201,10 +207,36 @@ export class BufferedWriter {
     while (this.size > 0) await this.drain(true, true);
   }
 
-  /** Flushes, then refuses new events. */
-  async close(): Promise<void> {
-    await this.flush();
+  /**
+   * Refuses new events at once, then makes one final attempt: waits for a write in flight, writes
+   * what is queued once (no retry, no backoff) and stops every timer whatever happens. Rejects with
+   * `store_failed` (the first write error as `cause`) when events could not be written; they are
+   * discarded and counted in `stats().unwritten`. Idempotent: later calls return the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     this.closed = true;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     for (const w of this.waiters.splice(0)) w();
+    // A background write in flight finishes first; its failure is not the final attempt.
+    if (this.running) await this.running.catch(() => undefined);
+    let failure: unknown = null;
+    if (this.queue.length > 0) await this.drain(true, true).catch((error: unknown) => (failure = error));
+    const unwritten = this.queue.length;
+    if (unwritten === 0) return;
+    this.queue = [];
+    this.stats_.unwritten += unwritten;
+    throw new AuditError(
+      'store_failed',
+      `close(): ${unwritten} audit ${unwritten === 1 ? 'event was' : 'events were'} not written: the final write failed in the audit store and they were discarded (see the cause; check the database connection)`,
+      { cause: failure },
+    );
   }
 }
