@@ -65,7 +65,10 @@ export interface ClientOptions {
    * it, so two tabs never present the same one. `null` turns it off.
    * @default globalThis.navigator.locks (the Web Locks API), when there is one
    */
-  locks?: { request<T>(name: string, callback: () => Promise<T>): Promise<T> } | null;
+  locks?: {
+    /** Runs `callback` while holding the lock `name` (exclusive), resolving to what it resolves to. */
+    request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  } | null;
 }
 
 const defaultRetry: RetryOptions = { limit: 2, baseDelayMs: 300, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
