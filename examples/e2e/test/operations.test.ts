@@ -354,6 +354,45 @@ describe.each(SERVERS)('%s operations', (name) => {
       },
     );
 
+    it.skipIf(!modes.available('services'))(
+      'audit events that cannot be written at shutdown (database gone) make the process exit 1, at once',
+      async () => {
+        const services = modes.env('services');
+        const pg = await faultProxy(Number(new URL(services.DATABASE_URL ?? '').port || 5432));
+        const server = await startServer(name, { DATABASE_URL: through(services.DATABASE_URL ?? '', pg.port) });
+        try {
+          const email = `lost-audit.${name}@example.com`;
+          // Five failed sign-ins (database up) use the account's budget; their events are written.
+          for (let i = 0; i < 5; i++) {
+            expect((await post(server, '/api/v1/auth/login', { email, password: 'not-the-password-1' })).status).toBe(
+              401,
+            );
+          }
+          await new Promise((r) => setTimeout(r, 500));
+          await pg.down();
+          // The sixth is refused by the rate limit before any database read; its audit event is
+          // buffered and cannot be written any more.
+          expect((await post(server, '/api/v1/auth/login', { email, password: 'not-the-password-1' })).status).toBe(
+            429,
+          );
+          const { value: code, ms } = await timed(() => server.stop('SIGTERM', 30_000));
+          expect(code).toBe(1); // was 0: the loss was only logged
+          expect(ms).toBeLessThan(5000); // no wait for the 10 s close bound: the step failed
+          const failed = server.logs.find((l) => l.msg === 'closing the audit failed') as
+            | { err?: { message?: string } }
+            | undefined;
+          expect(failed?.err?.message).toMatch(/close\(\): 1 audit event was not written/);
+          expect(server.logs.map((l) => l.msg)).toContain(
+            'shutdown: closing the platform failed (a close step failed: audit events may be lost)',
+          );
+          expect(server.logs.map((l) => l.msg)).not.toContain('stopped');
+        } finally {
+          await server.stop('SIGKILL');
+          await pg.close();
+        }
+      },
+    );
+
     it('a download still streaming at SIGTERM is cut after SHUTDOWN_TIMEOUT_MS; the process exits 0', async () => {
       const server = await startServer(name, {
         SHUTDOWN_TIMEOUT_MS: '1000',

@@ -124,7 +124,23 @@ export interface Platform {
   purgeDeletedTenantTrails(): Promise<DeletedTenantsTick>;
   /** Checks database, storage and cache (each bounded to 2 s). */
   ready(): Promise<Readiness>;
-  /** Stops the background jobs (waiting for a running tick), flushes the audit trail, closes every pool. */
+  /**
+   * Stops the background jobs (waiting for a running tick), closes the audit trail (one final
+   * write of its buffer), the mailer, Redis and every pool. Every step runs even when an earlier
+   * one failed; each failure is logged (`closing the <step> failed`), and then `close()` rejects
+   * with an `AggregateError` naming the failed steps (`errors` holds their errors, e.g. the audit
+   * log's `store_failed` saying how many events were not written). Idempotent: a second call
+   * returns the same promise.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await platform.close();
+   * } catch {
+   *   process.exitCode = 1; // a step failed: buffered audit events may be lost (already logged)
+   * }
+   * ```
+   */
   close(): Promise<void>;
 }
 
@@ -297,7 +313,7 @@ async function exclusively<T>(
  *
  * const platform = await createPlatform({ config: loadConfig(process.env, { name: 'api' }), logger: pino() });
  * const { ready } = await platform.ready();
- * process.once('SIGTERM', () => void platform.close());
+ * process.once('SIGTERM', () => platform.close().catch(() => (process.exitCode = 1))); // rejects when a step failed
  * ```
  */
 export async function createPlatform(options: PlatformOptions): Promise<Platform> {
@@ -627,12 +643,20 @@ async function compose(
           ['cache', () => cache.close()],
           ['database', () => database.close()],
         ];
+        const failed: Array<[string, unknown]> = [];
         for (const [name, step] of steps) {
           try {
             await step();
           } catch (err) {
+            failed.push([name, err]);
             log.error(errorDetails(err), `closing the ${name} failed`);
           }
+        }
+        if (failed.length > 0) {
+          throw new AggregateError(
+            failed.map(([, err]) => err),
+            `[portalkit/platform] closing failed: ${failed.map(([name]) => name).join(', ')}`,
+          );
         }
       })();
       return closing;

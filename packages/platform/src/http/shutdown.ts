@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { type PlatformLogger, silentLogger } from '../logger.js';
+import { errorDetails, type PlatformLogger, silentLogger } from '../logger.js';
 import type { Platform } from '../platform.js';
 
 /** Options of {@link gracefulShutdown}. */
@@ -18,7 +18,11 @@ export interface ShutdownOptions {
   logger?: PlatformLogger;
   /** Signals that start the shutdown. @default ['SIGTERM', 'SIGINT'] */
   signals?: NodeJS.Signals[];
-  /** Called with 0 at the end, or 1 when closing failed to finish or a second signal cut it short. @default process.exit */
+  /**
+   * Called with 0 at the end of a clean stop, or 1 when a close step failed (`platform.close()`
+   * rejected: e.g. the audit buffer could not be written), closing did not finish in time, or a
+   * second signal cut it short. @default process.exit
+   */
   exit?: (code: number) => void;
 }
 
@@ -30,9 +34,11 @@ const SAME_STOP_MS = 1000;
  * `serve()`, or `http.createServer()`): on the first signal, stop accepting connections, close idle
  * keep-alive connections and end the others after their current response (`Connection: close`),
  * let in-flight requests finish (closing what remains after `timeoutMs`), then close the platform
- * (background jobs, audit buffer, pools) and exit 0. Closing is bounded too (`closeTimeoutMs`,
- * then exit 1), and a second signal at least a second after the first exits 1 at once. Returns the
- * shutdown function (also for calling it yourself).
+ * (background jobs, audit buffer, pools) and exit 0. A close step that failed (`platform.close()`
+ * rejected, e.g. buffered audit events could not be written) exits 1, so a supervisor sees the
+ * loss. Closing is bounded too (`closeTimeoutMs`, then exit 1), and a second signal at least a
+ * second after the first exits 1 at once. Returns the shutdown function (also for calling it
+ * yourself).
  *
  * @example
  * ```ts
@@ -80,17 +86,29 @@ export function gracefulShutdown(server: Server, options: ShutdownOptions): (sig
       await closed;
       clearTimeout(timer);
       let closeTimer: NodeJS.Timeout | undefined;
-      const inTime = await Promise.race([
-        options.platform.close().then(() => true),
-        new Promise<boolean>((resolve) => {
-          closeTimer = setTimeout(() => resolve(false), closeTimeoutMs);
+      const outcome = await Promise.race([
+        options.platform.close().then(
+          () => ({ closed: 'ok' as const }),
+          (error: unknown) => ({ closed: 'failed' as const, error }),
+        ),
+        new Promise<{ closed: 'timeout' }>((resolve) => {
+          closeTimer = setTimeout(() => resolve({ closed: 'timeout' }), closeTimeoutMs);
         }),
       ]);
       clearTimeout(closeTimer);
-      if (!inTime) {
+      if (outcome.closed === 'timeout') {
         log.error(
           { closeTimeoutMs },
           'shutdown: closing the platform did not finish in time (is the database or Redis answering?); audit events still buffered are lost',
+        );
+        exit(1);
+        return;
+      }
+      if (outcome.closed === 'failed') {
+        const { error } = outcome;
+        log.error(
+          errorDetails(error),
+          'shutdown: closing the platform failed (a close step failed: audit events may be lost)',
         );
         exit(1);
         return;
