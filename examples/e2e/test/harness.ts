@@ -168,3 +168,12 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+
+/** POSTs `body` as JSON to `path` on `server`, with the bearer `token` when given. */
+export async function post(server: RunningServer, path: string, body: unknown, token?: string): Promise<Response> {
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportSigningKey, generateSigningKey } from '@portalkit/auth';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type RunningServer, removeTemplates, SERVERS, startServer } from './harness.js';
+import { post, type RunningServer, removeTemplates, SERVERS, startServer } from './harness.js';
 import { signUpTenantAdmin } from './mail.js';
 import { useModes } from './modes.js';
 
@@ -104,14 +104,6 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }
 }
 
 const PASSWORD = 'violet-otter-harbour-93';
-
-async function post(server: RunningServer, path: string, body: unknown, token?: string): Promise<Response> {
-  return fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-}
 
 describe.each(SERVERS)('%s operations', (name) => {
   describe('start-up configuration', () => {

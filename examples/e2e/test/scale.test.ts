@@ -1,20 +1,12 @@
 import { join } from 'node:path';
 import { exportSigningKey, generateSigningKey } from '@portalkit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, SERVERS, startServer } from './harness.js';
+import { post, type RunningServer, SERVERS, startServer } from './harness.js';
 import { tokenFromMail } from './mail.js';
 import { useModes } from './modes.js';
 
 const modes = useModes();
 const PASSWORD = 'violet-otter-harbour-93';
-
-async function post(server: RunningServer, path: string, body: unknown, token?: string): Promise<Response> {
-  return fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-}
 
 // Two instances of one server on one PostgreSQL + Redis + S3, as behind a load balancer: they share
 // the signing keys and the public URL (the token issuer), nothing else. Each server's pair gets its
