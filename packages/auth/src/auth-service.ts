@@ -9,14 +9,17 @@ import { createPasswordPolicy, type PasswordPolicy } from './password-policy.js'
 import { type AuthLogger, memoryRateLimiter, type RateLimiter, type RateLimitPolicy } from './rate-limiter.js';
 import type { AuthSession, AuthStore, AuthUser, OneTimeTokenKind, RevokedSession } from './store.js';
 
-/** Messages the host delivers (by e-mail). Tokens go into links as `?token=`. */
+/**
+ * Messages the host delivers (by e-mail). Tokens go into links as `?token=`. Each method may return
+ * a promise (your mail transport's), which is awaited; what it resolves to is ignored.
+ */
 export interface AuthDelivery {
   /** A new account (or a resend) needs its e-mail verified. */
-  sendVerificationEmail(message: { to: string; name: string; token: string; expiresAt: Date }): Promise<unknown> | void;
+  sendVerificationEmail(message: { to: string; name: string; token: string; expiresAt: Date }): unknown;
   /** Someone tried to register with an e-mail that already has an account. */
-  sendAccountExistsNotice(message: { to: string; name: string }): Promise<unknown> | void;
+  sendAccountExistsNotice(message: { to: string; name: string }): unknown;
   /** A password reset was requested for an existing account. */
-  sendPasswordReset(message: { to: string; name: string; token: string; expiresAt: Date }): Promise<unknown> | void;
+  sendPasswordReset(message: { to: string; name: string; token: string; expiresAt: Date }): unknown;
 }
 
 /** A tenant membership, as the host's tenancy layer knows it. */
@@ -120,8 +123,11 @@ export interface AuthServiceOptions {
    * @default false
    */
   awaitDelivery?: boolean;
-  /** Receives security events (wire it to your audit trail). Errors it throws are logged, not raised. */
-  onSecurityEvent?: (event: SecurityEvent) => void | Promise<unknown>;
+  /**
+   * Receives security events (wire it to your audit trail). A returned promise is awaited, its value
+   * ignored. Errors it throws are logged, not raised.
+   */
+  onSecurityEvent?: (event: SecurityEvent) => unknown;
   /** Receives operational problems (delivery or hook failures). @default console.warn */
   logger?: AuthLogger;
   /** Clock in epoch ms (tests). @default Date.now */
@@ -335,7 +341,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       await emit('session_revoked', { userId, sessionId: id, reason, ...(tenantId ? { tenantId } : {}) }, ctx);
   };
 
-  const deliver = async (what: string, send: () => Promise<unknown> | void) => {
+  const deliver = async (what: string, send: () => unknown) => {
     const run = (async () => send())().catch((error: unknown) => {
       logger(`[portalkit/auth] delivery of ${what} failed`, {
         error: error instanceof Error ? error.message : String(error),

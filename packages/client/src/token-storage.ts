@@ -28,8 +28,8 @@ export interface StoredTokens {
 export interface TokenStorage {
   /** The current tokens, or `null` when signed out. */
   get(): StoredTokens | null | Promise<StoredTokens | null>;
-  /** Stores new tokens; `null` signs out (clears them). */
-  set(tokens: StoredTokens | null): void | Promise<unknown>;
+  /** Stores new tokens; `null` signs out (clears them). A returned promise is awaited, its value ignored. */
+  set(tokens: StoredTokens | null): unknown;
 }
 
 /**

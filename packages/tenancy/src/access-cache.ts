@@ -45,8 +45,11 @@ export type AccessInvalidation =
  * ```
  */
 export interface AccessInvalidationBus {
-  /** Sends an invalidation to the other instances. Failures should be logged, not thrown. */
-  publish(event: AccessInvalidation): void | Promise<unknown>;
+  /**
+   * Sends an invalidation to the other instances. A returned promise (say Redis' `publish`) is not
+   * awaited; its rejection is ignored. Failures should be logged, not thrown.
+   */
+  publish(event: AccessInvalidation): unknown;
   /** Calls `listener` for every invalidation published by any instance; returns an unsubscribe function. */
   subscribe(listener: (event: AccessInvalidation) => void): () => void;
 }

@@ -40,7 +40,8 @@ export interface InvitationDelivery {
 /**
  * A hook run when a tenant is deleted, inside `runWithTenant(tenant)`, before the tenant's own
  * rows go: delete this package's (or your app's) rows and objects of that tenant. Hooks must be
- * idempotent: when one fails the tenant stays (suspended) and the deletion can be retried.
+ * idempotent: when one fails the tenant stays (suspended) and the deletion can be retried. A
+ * returned promise is awaited, its value ignored.
  *
  * @example
  * ```ts
@@ -49,7 +50,7 @@ export interface InvitationDelivery {
  * };
  * ```
  */
-export type TenantDeletedHook = (tenant: Tenant) => void | Promise<unknown>;
+export type TenantDeletedHook = (tenant: Tenant) => unknown;
 
 /**
  * Options of {@link createTenancy}.
@@ -72,8 +73,11 @@ export interface TenancyOptions {
    * @default 604800000 (7 days)
    */
   invitationTtlMs?: number;
-  /** Sends the invitation (e-mail, chat...). Called after the invitation is stored. @default no delivery */
-  deliverInvitation?: (delivery: InvitationDelivery) => void | Promise<unknown>;
+  /**
+   * Sends the invitation (e-mail, chat...). Called after the invitation is stored; a returned
+   * promise is awaited, its value ignored. @default no delivery
+   */
+  deliverInvitation?: (delivery: InvitationDelivery) => unknown;
   /** Clock. @default () => new Date() */
   now?: () => Date;
   /** Id generator for tenants and invitations. @default crypto.randomUUID */

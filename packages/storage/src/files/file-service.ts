@@ -198,7 +198,7 @@ export interface CompleteUploadOptions {
    * `completeUpload` rejects with that error but the file stays `ready` (a retry returns it without
    * calling `onCompleted` again). @default undefined
    */
-  onCompleted?: ((file: FileRecord) => void | Promise<unknown>) | undefined;
+  onCompleted?: ((file: FileRecord) => unknown) | undefined;
 }
 
 /**
