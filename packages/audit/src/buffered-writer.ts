@@ -171,7 +171,9 @@ export class BufferedWriter {
               if (firstError === null) firstError = error;
               this.logger.error(
                 { events: batch.length, err: error instanceof Error ? error.message : String(error) },
-                '[portalkit/audit] writing an audit batch failed; it stays queued and will be retried',
+                this.closed
+                  ? '[portalkit/audit] the final write at close() failed; these events are discarded'
+                  : '[portalkit/audit] writing an audit batch failed; it stays queued and will be retried',
               );
             },
           )

@@ -82,6 +82,9 @@ describe.skipIf(!pgUp)('close() when the final flush fails (PostgreSQL dropped)'
       }
       expect((error as Error).cause).toBeDefined();
       expect(audit.stats()).toMatchObject({ pending: 0, written: 0, unwritten: 3 });
+      // The log says what happened to them: discarded, not "will be retried".
+      expect(lines.at(-1)).toMatch(/final write at close\(\) failed; these events are discarded/);
+      expect(lines.some((line) => /will be retried/.test(line))).toBe(false);
 
       // Settled: no timer, no retry, no log line from here on.
       const [appendsAtClose, linesAtClose] = [appends, lines.length];

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type StorageConfig, storageConfigSchema } from '@portalkit/storage';
 import { z } from 'zod';
+import { maskUrlPasswords } from './redact.js';
 
 /** Where files are stored: local disk under a root, or an S3-compatible bucket. */
 export type StorageSettings =
@@ -371,9 +372,7 @@ export class ConfigError extends Error {
 }
 
 /** `value` with the password of any URL in it replaced by `***` (for echoing a bad value). */
-function redact(value: string): string {
-  return value.replace(/(\/\/[^/:@\s]*):[^/@\s]*@/g, '$1:***@');
-}
+const redact = (value: string): string => maskUrlPasswords(value).masked;
 
 /** A public base URL as links are built from it: origin and path, without a trailing slash. */
 function baseUrl(value: string): string {

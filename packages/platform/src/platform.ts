@@ -37,6 +37,7 @@ import { type Config, objectStoreConfig } from './config.js';
 import { type Database, openDatabase } from './database.js';
 import { errorDetails, type PlatformLogger, silentLogger } from './logger.js';
 import { createMailer, type Mailer } from './mailer.js';
+import { maskUrlPasswords, scrub } from './redact.js';
 import { loadCheckpointKey, loadKeySet, loadSigningSecret } from './secrets.js';
 import { openStores } from './stores.js';
 
@@ -212,21 +213,9 @@ async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Chec
  * the driver's message repeats it.
  */
 function unreachable(variable: string, target: string, err: unknown): Error {
-  let shown = target;
-  const passwords: string[] = [];
-  try {
-    const u = new URL(target);
-    if (u.password) {
-      passwords.push(u.password, decodeURIComponent(u.password));
-      u.password = '***';
-    }
-    shown = u.toString();
-  } catch {
-    // a directory
-  }
-  let reason = err instanceof Error ? err.message : String(err);
-  for (const password of passwords) reason = reason.split(password).join('***');
-  return new Error(`[portalkit/platform] cannot open ${variable} (${shown}): ${reason}`, { cause: err });
+  const { masked, passwords } = maskUrlPasswords(target);
+  const reason = scrub(err instanceof Error ? err.message : String(err), passwords);
+  return new Error(`[portalkit/platform] cannot open ${variable} (${masked}): ${reason}`, { cause: err });
 }
 
 /** A short id of an Ed25519 private key (its public key's SHA-256), written into each checkpoint. */
