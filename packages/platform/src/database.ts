@@ -1,6 +1,7 @@
-import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Db } from 'mongodb';
 import { type PlatformLogger, silentLogger } from './logger.js';
@@ -152,45 +153,119 @@ const isAlive = (pid: number) => {
   }
 };
 
+/** Who takes a lock: this process (its id and the lock files it holds); tests stand in for another. */
+export interface LockOwner {
+  pid: number;
+  /** Real paths of the PGlite directories this owner has open. */
+  held: Set<string>;
+}
+
+const thisProcess: LockOwner = { pid: process.pid, held: new Set() };
+
 /**
- * Takes `<dir>.lock` (a pid file) for this process: PGlite serves one process, and two processes on
- * one directory would each write their own view of the database over the other's. A lock whose
- * process is gone (a crash, a kill) is taken over; one of a live process refuses the start.
- * Resolves with the function that releases it.
+ * Takes `<dir>.lock` (a pid file) for this open: PGlite serves one process, and two processes (or
+ * two opens in one process) on one directory would each write their own view of the database over
+ * the other's. A second open of a directory this process holds is refused. A lock whose process
+ * is gone (a crash, a kill, or our own pid when this process does not hold it: a new container
+ * reusing a crashed predecessor's pid) is taken over atomically: it is renamed aside and removed
+ * only if it is still the lock judged stale, else put back and the start refused, so of several
+ * processes taking over one stale lock exactly one wins. One of a live process refuses the start.
+ * The lock holds a nonce of this open, and the returned release removes it only while it does.
+ * Not public: exported for the tests.
  */
-async function lockPglite(dir: string): Promise<() => Promise<void>> {
+export async function lockPglite(dir: string, owner: LockOwner = thisProcess): Promise<() => Promise<void>> {
   const lockFile = `${dir}.lock`;
-  const mine = JSON.stringify({ pid: process.pid, hostname: hostname() });
+  const key = await realpath(dir).catch(() => resolve(dir));
+  // Checked and taken before any await, so two opens at once in this process cannot both pass.
+  if (owner.held.has(key)) {
+    throw new Error(
+      `${dir} is already open in this process (PGlite serves one open database per directory: close the first, give this one its own DATA_DIR, or set DATABASE_URL)`,
+    );
+  }
+  owner.held.add(key);
+  try {
+    const release = await takeLock(dir, lockFile, owner.pid);
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      try {
+        await release();
+      } finally {
+        owner.held.delete(key);
+      }
+    };
+  } catch (err) {
+    owner.held.delete(key);
+    throw err;
+  }
+}
+
+async function takeLock(dir: string, lockFile: string, pid: number): Promise<() => Promise<void>> {
+  const mine = JSON.stringify({ pid, hostname: hostname(), nonce: randomUUID() });
+  const inUse = (text: string) => {
+    let holder: { pid?: unknown; hostname?: unknown } = {};
+    try {
+      holder = JSON.parse(text);
+    } catch {
+      // unreadable or half-written
+    }
+    const where = typeof holder.hostname === 'string' ? ` on ${holder.hostname}` : '';
+    return new Error(
+      `${dir} is in use by process ${typeof holder.pid === 'number' ? holder.pid : '?'}${where} (PGlite serves one process: give each instance its own DATA_DIR, or set DATABASE_URL; delete ${lockFile} if no such process runs)`,
+    );
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await writeFile(lockFile, mine, { flag: 'wx', mode: 0o600 });
       return async () => {
-        // Only our own lock (never one a later process took over after we were presumed dead).
+        // Only this open's lock (never one a later process took over after we were presumed dead).
         if ((await readFile(lockFile, 'utf8').catch(() => '')) === mine) await unlink(lockFile).catch(() => {});
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    let holder: { pid?: unknown; hostname?: unknown } = {};
+    let text: string;
     try {
-      holder = JSON.parse(await readFile(lockFile, 'utf8'));
+      text = await readFile(lockFile, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
+      throw err;
+    }
+    let holder: { pid?: unknown } = {};
+    try {
+      holder = JSON.parse(text);
     } catch {
       // unreadable or half-written: judged by its age below
     }
-    const pid = typeof holder.pid === 'number' ? holder.pid : undefined;
+    const holderPid = typeof holder.pid === 'number' ? holder.pid : undefined;
     // As PostgreSQL judges its postmaster.pid: by the process id on this machine (in a new
-    // container the id of a crashed predecessor is often our own, which is free then).
+    // container the id of a crashed predecessor is often our own, which is free then: our own
+    // opens were refused above).
     const writtenAt = await stat(lockFile)
       .then((s) => s.mtimeMs)
       .catch(() => 0);
-    const stale = pid === undefined ? Date.now() - writtenAt > 10_000 : pid === process.pid || !isAlive(pid);
-    if (!stale) {
-      const where = typeof holder.hostname === 'string' ? ` on ${holder.hostname}` : '';
-      throw new Error(
-        `${dir} is in use by process ${pid ?? '?'}${where} (PGlite serves one process: give each instance its own DATA_DIR, or set DATABASE_URL; delete ${lockFile} if no such process runs)`,
-      );
+    const stale = holderPid === undefined ? Date.now() - writtenAt > 10_000 : holderPid === pid || !isAlive(holderPid);
+    if (!stale) throw inUse(text);
+    // Take over atomically: another process may have judged the same lock stale and taken it over
+    // since we read it. Move the file aside under a name of our own, and remove it only if it is
+    // still the lock judged stale.
+    const aside = `${lockFile}.${randomUUID()}`;
+    try {
+      await rename(lockFile, aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // another process moved it first
+      throw err;
     }
-    await unlink(lockFile).catch(() => {});
+    const taken = await readFile(aside, 'utf8').catch(() => undefined);
+    if (taken === text) {
+      await unlink(aside).catch(() => {});
+      continue;
+    }
+    // A fresh lock (another process's takeover): put it back, unless yet another lock is there now.
+    await link(aside, lockFile).catch(() => {});
+    await unlink(aside).catch(() => {});
+    throw inUse(taken ?? '');
   }
   throw new Error(`${dir}: could not take ${lockFile} (another process keeps taking it)`);
 }

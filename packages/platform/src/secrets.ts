@@ -1,5 +1,5 @@
 import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
-import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateCheckpointKeys } from '@portalkit/audit';
 import { createKeySet, exportSigningKey, generateSigningKey, importSigningKey, type KeySet } from '@portalkit/auth';
@@ -45,16 +45,42 @@ async function importAll(text: string, origin: string): Promise<KeySet> {
 
 const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
+/** How old a temporary copy of a secret must be before it counts as a crash's leftover. */
+const LEFTOVER_AGE_MS = 60_000;
+
+/**
+ * Removes the temporary copies of `file` (`.<file>.<uuid>.tmp`) that a crash between writing and
+ * removing one left in `dataDir`: they hold the secret. Only those older than a minute: a younger
+ * one may be another instance's write in progress.
+ */
+async function removeLeftovers(dataDir: string, file: string): Promise<void> {
+  const names = await readdir(dataDir).catch(() => [] as string[]);
+  const prefix = `.${file}.`;
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    if (!uuid.test(name.slice(prefix.length, -'.tmp'.length))) continue;
+    const path = join(dataDir, name);
+    const modified = await stat(path).then(
+      (s) => (s.isFile() ? s.mtimeMs : undefined),
+      () => undefined,
+    );
+    if (modified !== undefined && Date.now() - modified > LEFTOVER_AGE_MS) await unlink(path).catch(() => {});
+  }
+}
+
 /**
  * Reads a secret file of `dataDir`, or creates it (mode 0600) with `create()`. The file appears
  * whole or not at all: the value is written to a private temporary file that is then linked to the
  * final name, which fails when the name exists. So when several instances start on one directory
  * at once, the first link wins and every instance reads that complete file (none sees a
- * half-written one), and a crash while writing leaves no damaged file behind. A kept file that
- * others can read is tightened to 0600.
+ * half-written one), and a crash while writing leaves no damaged file behind. A temporary copy a
+ * crash left (it holds the secret) is removed by the next start once it is a minute old. A kept
+ * file that others can read is tightened to 0600.
  */
 async function keptInDataDir(dataDir: string, file: string, create: () => Promise<string> | string): Promise<string> {
   const path = join(dataDir, file);
+  await removeLeftovers(dataDir, file);
   const read = async () => {
     const text = await readFile(path, 'utf8');
     if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, 0o600).catch(() => {});
