@@ -91,8 +91,9 @@ export async function openDatabase(
   if (databaseUrl) {
     const { default: pg } = await import('pg');
     pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
-    // An idle client that loses its server emits on the pool: log it instead of crashing.
-    pool.on('error', (err) => log.error({ err: { message: err.message } }, 'idle database connection failed'));
+    // An idle client that loses its server emits on the pool too (pg-pool re-emits it): the
+    // client's own listener below has logged it, and this one only keeps it from ending the process.
+    pool.on('error', () => {});
     // A checked-out client that loses its server emits 'error' on itself, where pg-pool listens
     // only while it is idle: without a listener of our own, a database restart or a dropped
     // connection under a query would end the process. The query in flight fails on its own, and
