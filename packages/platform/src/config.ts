@@ -1,9 +1,9 @@
-import { createPrivateKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type StorageConfig, storageConfigSchema } from '@portalkit/storage';
 import { z } from 'zod';
 import { maskUrlPasswords } from './redact.js';
+import { isEd25519PrivateKey } from './secrets.js';
 
 /** Where files are stored: local disk under a root, or an S3-compatible bucket. */
 export type StorageSettings =
@@ -177,15 +177,6 @@ function jwtKeysProblem(text: string): string | undefined {
   return undefined;
 }
 
-/** Whether `pem` (with `\n` escapes allowed) is an Ed25519 private key. */
-function isEd25519PrivateKey(pem: string): boolean {
-  try {
-    return createPrivateKey(pem.replace(/\\n/g, '\n')).asymmetricKeyType === 'ed25519';
-  } catch {
-    return false;
-  }
-}
-
 /** An IPv4/IPv6 address, or one with a /prefix of the right size. */
 function isProxyAddress(value: string): boolean {
   const [address = '', prefix, extra] = value.split('/');
@@ -287,7 +278,7 @@ const schema = z.object({
   AUDIT_DELETED_TENANT_DAYS: int(0, 3650).default(30),
   AUDIT_CHECKPOINT_KEY: z
     .string()
-    .refine(isEd25519PrivateKey, 'must be an Ed25519 private key in PKCS#8 PEM')
+    .refine((pem) => isEd25519PrivateKey(pem.replace(/\\n/g, '\n')), 'must be an Ed25519 private key in PKCS#8 PEM')
     .optional(),
   TRUST_PROXY: z
     .string()

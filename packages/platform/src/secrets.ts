@@ -179,14 +179,17 @@ export async function loadCheckpointKey(fromEnv: string | undefined, dataDir: st
 }
 
 /** `pem` when it is an Ed25519 private key in PKCS#8 PEM; else an error naming `origin` (never the key). */
-function checkpointKeyOrThrow(pem: string, origin: string): string {
-  let type: string | undefined;
+/** Whether `pem` is an Ed25519 private key (what signs audit checkpoints). */
+export function isEd25519PrivateKey(pem: string): boolean {
   try {
-    type = createPrivateKey(pem).asymmetricKeyType;
+    return createPrivateKey(pem).asymmetricKeyType === 'ed25519';
   } catch {
-    type = undefined;
+    return false;
   }
-  if (type !== 'ed25519') {
+}
+
+function checkpointKeyOrThrow(pem: string, origin: string): string {
+  if (!isEd25519PrivateKey(pem)) {
     throw new Error(
       `[portalkit/platform] ${origin} is not an Ed25519 private key in PKCS#8 PEM (make one with generateCheckpointKeys from @portalkit/audit)`,
     );
