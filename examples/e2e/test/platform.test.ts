@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, removeTemplates, SERVERS, startServer } from './harness.js';
 import { MODES, useModes } from './modes.js';
@@ -114,11 +117,19 @@ describe.each(SERVERS)('%s', (name) => {
     });
 
     it('the signing key survives a restart on the same DATA_DIR', async () => {
-      const before = await (await fetch(`${server.url}/.well-known/jwks.json`)).json();
-      const again = await startServer(name, {}, { dataDir: server.dataDir });
-      const after = await (await fetch(`${again.url}/.well-known/jwks.json`)).json();
-      await again.stop();
-      expect(after.keys[0].kid).toBe(before.keys[0].kid);
+      // One process at a time on a DATA_DIR (the embedded database's lock): stop, then start again.
+      const dataDir = await mkdtemp(join(tmpdir(), `portalkit-e2e-restart-${name}-`));
+      try {
+        const first = await startServer(name, {}, { dataDir });
+        const before = await (await fetch(`${first.url}/.well-known/jwks.json`)).json();
+        expect(await first.stop()).toBe(0);
+        const again = await startServer(name, {}, { dataDir });
+        const after = await (await fetch(`${again.url}/.well-known/jwks.json`)).json();
+        expect(await again.stop()).toBe(0);
+        expect(after.keys[0].kid).toBe(before.keys[0].kid);
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     });
 
     it('authenticated routes answer 401 unauthorized without a bearer token', async () => {
